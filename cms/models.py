@@ -1,0 +1,1 @@
+"""Wagtail page models of the information site (built in the CMS issue)."""

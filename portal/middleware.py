@@ -1,0 +1,87 @@
+"""Request context for the audit log, and the staff second-factor requirement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from portal.access import get_access
+from portal.audit import reset_request_ip, set_request_ip
+
+
+class RequestContextMiddleware:
+    """Attach `request.access` (lazy, one query) and remember the client IP for audit lines."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.access = SimpleLazyObject(lambda: get_access(request.user))  # type: ignore[attr-defined]
+        token = set_request_ip(request.META.get("REMOTE_ADDR"))
+        try:
+            return self.get_response(request)
+        finally:
+            reset_request_ip(token)
+
+
+# Views a staff member without a second factor may still reach: signing in
+# and out, setting the factor up, and switching language.
+MFA_SETUP_ALLOWED = frozenset(
+    {
+        "account_login",
+        "account_logout",
+        "account_reauthenticate",
+        "account_email_verification_sent",
+        "account_confirm_email",
+        "account_reset_password",
+        "account_reset_password_done",
+        "account_reset_password_from_key",
+        "account_reset_password_from_key_done",
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_authenticate",
+        "mfa_reauthenticate",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_download_recovery_codes",
+        "set_language",
+        "healthz",
+        "invitation-accept",
+    }
+)
+
+
+class RequireStaffMFAMiddleware:
+    """Send a signed-in staff member without TOTP to set it up before anything else.
+
+    allauth's MFA app has no switch that makes a second factor mandatory, so
+    this middleware enforces it for every user with a membership (and
+    superusers).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is None or match.url_name in MFA_SETUP_ALLOWED or request.path.startswith("/static/"):
+            return None
+        if not request.access.requires_mfa:  # type: ignore[attr-defined]
+            return None
+        from allauth.mfa.models import Authenticator
+
+        if Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists():
+            return None
+        return HttpResponseRedirect(reverse("mfa_activate_totp"))

@@ -1,0 +1,39 @@
+"""URLs: language-prefixed pages, plus the health check and admin outside the prefix."""
+
+from __future__ import annotations
+
+from allauth.account.decorators import secure_admin_login
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from wagtail.admin import urls as wagtailadmin_urls
+
+from portal import views
+
+admin.site.login = secure_admin_login(admin.site.login)
+
+portal_patterns = (
+    [
+        path("", views.home, name="home"),
+        path("staff/", views.staff_home, name="staff-home"),
+        path("staff/team/", views.staff_list, name="staff-list"),
+        path("staff/team/invite/", views.staff_invite, name="staff-invite"),
+        path("me/", views.me, name="me"),
+        path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("django-admin/", admin.site.urls),
+    path("cms-admin/", include(wagtailadmin_urls)),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include(portal_patterns)),
+    path("accounts/", include("allauth.urls")),
+    prefix_default_language=True,
+)

@@ -1,0 +1,167 @@
+"""Personas shared by the whole suite.
+
+A counsellor and a manager in centre A, an outsider (counsellor) in centre B
+of another country, a coordinator of A's country, an analyst, a partner
+user, an employer, an editor, an admin and a returnee. Every staff persona
+has TOTP set up, as the portal requires.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from portal.access import Role
+from portal.models import Centre, Membership, User
+from tests.factories import (
+    CentreFactory,
+    CountryFactory,
+    EmployerFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+    with_totp,
+)
+
+
+@dataclass
+class Persona:
+    user: User
+    membership: Membership | None = None
+
+    @property
+    def centre(self) -> Centre | None:
+        return self.membership.centre if self.membership else None
+
+
+def _member(role: str, **scope: object) -> Persona:
+    user = with_totp(UserFactory(full_name=f"{role.replace('_', ' ').title()} Persona"))
+    return Persona(user=user, membership=MembershipFactory(user=user, role=role, **scope))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: they are the slowest and need async-unsafe ORM access."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(settings: object) -> None:
+    """Unit tests run tasks inline; tests about background work start a real worker."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+
+
+@pytest.fixture
+def country_a(db: None):
+    return CountryFactory(code="GH", languages=["en"], timezone="Africa/Accra", phone_prefix="+233")
+
+
+@pytest.fixture
+def country_b(db: None):
+    return CountryFactory(code="RS", languages=["sr-latn"], timezone="Europe/Belgrade", phone_prefix="+381")
+
+
+@pytest.fixture
+def centre_a(country_a):
+    return CentreFactory(country=country_a, name="Centre A", slug="centre-a", code="AAA")
+
+
+@pytest.fixture
+def centre_b(country_b):
+    return CentreFactory(country=country_b, name="Centre B", slug="centre-b", code="BBB", city="Beograd")
+
+
+@pytest.fixture
+def counsellor(centre_a) -> Persona:
+    return _member(Role.COUNSELLOR, centre=centre_a)
+
+
+@pytest.fixture
+def manager(centre_a) -> Persona:
+    return _member(Role.CENTRE_MANAGER, centre=centre_a)
+
+
+@pytest.fixture
+def outsider(centre_b) -> Persona:
+    return _member(Role.COUNSELLOR, centre=centre_b)
+
+
+@pytest.fixture
+def outsider_manager(centre_b) -> Persona:
+    return _member(Role.CENTRE_MANAGER, centre=centre_b)
+
+
+@pytest.fixture
+def coordinator(country_a) -> Persona:
+    return _member(Role.COUNTRY_COORDINATOR, country=country_a)
+
+
+@pytest.fixture
+def analyst(db: None) -> Persona:
+    return _member(Role.PROGRAMME_ANALYST)
+
+
+@pytest.fixture
+def partner_org(country_a):
+    return OrganizationFactory(country=country_a, name="Accra Training Institute")
+
+
+@pytest.fixture
+def partner(partner_org) -> Persona:
+    return _member(Role.PARTNER, organisation=partner_org)
+
+
+@pytest.fixture
+def employer_org(country_a):
+    return EmployerFactory(country=country_a, name="Kumasi Agro")
+
+
+@pytest.fixture
+def employer(employer_org) -> Persona:
+    return _member(Role.EMPLOYER, employer=employer_org)
+
+
+@pytest.fixture
+def editor(country_a) -> Persona:
+    return _member(Role.EDITOR, country=country_a)
+
+
+@pytest.fixture
+def admin_user(db: None) -> Persona:
+    persona = _member(Role.ADMIN)
+    persona.user.is_staff = persona.user.is_superuser = True
+    persona.user.save(update_fields=["is_staff", "is_superuser"])
+    return persona
+
+
+@pytest.fixture
+def returnee(db: None) -> Persona:
+    return Persona(user=UserFactory(full_name="Kwame Returnee"))
+
+
+ROLE_FIXTURES = {
+    "counsellor": "counsellor",
+    "centre_manager": "manager",
+    "country_coordinator": "coordinator",
+    "programme_analyst": "analyst",
+    "partner": "partner",
+    "employer": "employer",
+    "editor": "editor",
+    "admin": "admin_user",
+    "returnee": "returnee",
+}
+
+
+@pytest.fixture
+def persona_for(request: pytest.FixtureRequest):
+    """Look up a persona by role name (``"anonymous"`` gives None)."""
+
+    def get(role: str) -> Persona | None:
+        if role == "anonymous":
+            return None
+        return request.getfixturevalue(ROLE_FIXTURES[role])
+
+    return get

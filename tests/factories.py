@@ -1,0 +1,104 @@
+"""factory_boy factories for the whole suite."""
+
+from __future__ import annotations
+
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+
+from counselling.models import Client, Sex, TargetGroup
+from jobfairs.models import Employer, VettingStatus
+from portal.access import Role
+from portal.models import Centre, Country, Membership, User
+from referrals.models import Organization, OrganizationType
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Country
+        django_get_or_create = ("code",)
+
+    code = "GH"
+    languages = ["en"]
+    timezone = "Africa/Accra"
+    phone_prefix = "+233"
+
+
+class CentreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Centre
+
+    country = factory.SubFactory(CountryFactory)
+    name = factory.Sequence(lambda n: f"Centre {n}")
+    slug = factory.Sequence(lambda n: f"centre-{n}")
+    code = factory.Sequence(lambda n: f"C{n:03d}")
+    city = "Accra"
+    languages = ["en"]
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Partner organisation {n}")
+    organization_type = OrganizationType.NGO
+    country = factory.SubFactory(CountryFactory)
+
+
+class EmployerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employer
+
+    name = factory.Sequence(lambda n: f"Employer {n}")
+    country = factory.SubFactory(CountryFactory)
+    vetting_status = VettingStatus.VERIFIED
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def verified(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.COUNSELLOR
+
+
+def with_totp(user: User) -> User:
+    """Give a user a TOTP authenticator, as every staff member must have."""
+    TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def has_totp(user: User) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    centre = factory.SubFactory(CentreFactory)
+    code = factory.Sequence(lambda n: f"GH-TST-{n:06d}")
+    given_name = "Ama"
+    family_name = factory.Sequence(lambda n: f"Mensah{n}")
+    sex = Sex.FEMALE
+    birth_year = 1995
+    target_group = TargetGroup.RETURNEE_GERMANY
