@@ -65,7 +65,9 @@ class Role(models.TextChoices):
 CENTRE_ROLES = frozenset({Role.COUNSELLOR, Role.CENTRE_MANAGER})
 COUNTRY_ROLES = frozenset({Role.COUNTRY_COORDINATOR, Role.EDITOR})
 GLOBAL_ROLES = frozenset({Role.PROGRAMME_ANALYST, Role.ADMIN})
-CASEWORK_ROLES = frozenset({Role.COUNSELLOR, Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR})
+# Who reads and writes individual case files: the centre's own staff. Country
+# coordinators see their countries aggregated (reports), never case by case.
+CASEWORK_ROLES = frozenset({Role.COUNSELLOR, Role.CENTRE_MANAGER})
 
 
 @dataclass(frozen=True)
@@ -103,9 +105,7 @@ class Access:
         return frozenset(m.country_id for m in self.memberships if m.role in roles and m.country_id)
 
     def organisation_ids(self) -> frozenset[int]:
-        return frozenset(
-            m.organisation_id for m in self.memberships if m.role == Role.PARTNER and m.organisation_id
-        )
+        return frozenset(m.organisation_id for m in self.memberships if m.role == Role.PARTNER and m.organisation_id)
 
     def employer_ids(self) -> frozenset[int]:
         return frozenset(m.employer_id for m in self.memberships if m.role == Role.EMPLOYER and m.employer_id)
@@ -122,6 +122,15 @@ class Access:
             if countries:
                 q |= Q(**{f"{prefix}centre__country_id__in": countries})
         return q
+
+    @property
+    def timezone_name(self) -> str | None:
+        """The time zone of the user's first centre or country, for showing and entering times."""
+        for membership in self.memberships:
+            country = membership.centre.country if membership.centre_id else membership.country
+            if country is not None:
+                return country.timezone
+        return None
 
     def primary(self, *roles: str) -> Membership | None:
         """The first membership among `roles` (the acting membership for a service call)."""
@@ -143,7 +152,7 @@ def get_access(user: User | Any) -> Access:
     with unscoped():
         memberships = tuple(
             Membership.objects.filter(user_id=user.pk, is_active=True).select_related(
-                "centre", "country", "organisation", "employer"
+                "centre__country", "country", "organisation", "employer"
             )
         )
     access = Access(user_id=user.pk, is_superuser=user.is_superuser, memberships=memberships)

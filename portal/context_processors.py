@@ -17,6 +17,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[tuple[str, str]] = [(reverse("portal:home"), _("Home"))]
     if access.has_membership:
         items.append((reverse("portal:staff-home"), _("Staff area")))
+        if access.has_role(Role.COUNSELLOR, Role.CENTRE_MANAGER):
+            items.append((reverse("counselling:case-list"), _("Caseload")))
+            items.append((reverse("counselling:follow-up-list"), _("My follow-ups")))
+            items.append((reverse("counselling:group-session-list"), _("Group sessions")))
+        if access.has_role(Role.CENTRE_MANAGER):
+            items.append((reverse("counselling:transfer-list"), _("Transfers")))
         if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.ADMIN):
             items.append((reverse("portal:staff-list"), _("Team")))
     elif access.is_authenticated:
@@ -24,7 +30,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     path = request.path
     return {
         "nav_items": [{"url": url, "label": label, "current": url == path} for url, label in items],
-        "language_self_names": [
-            (code, settings.LANGUAGE_SELF_NAMES[code]) for code, _name in settings.LANGUAGES
-        ],
+        "language_self_names": [(code, settings.LANGUAGE_SELF_NAMES[code]) for code, _name in settings.LANGUAGES],
     }

@@ -1,4 +1,4 @@
-"""Demo data for `manage.py seed_demo`: countries, centres, staff of every role, clients.
+"""Demo data for `manage.py seed_demo`: countries, centres, organisations, staff of every role.
 
 Everything here is idempotent (natural keys, get-or-create) and deterministic
 (a seeded random generator), so `make run` can call it on every start.
@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import random
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -19,7 +17,6 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from counselling.models import Client, ContactChannel, Sex, TargetGroup
 from jobfairs.models import Employer, VettingStatus
 from portal.access import Role, unscoped
 from portal.geography import COUNTRIES
@@ -217,231 +214,6 @@ EMPLOYERS = [
     ("MA", "Atlas Automotive Maroc", "Automotive"),
 ]
 
-# Given names / family names per country, Latin transcription and own script.
-NAMES: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
-    "arabic": (
-        [
-            ("Mohamed", "محمد"),
-            ("Ahmed", "أحمد"),
-            ("Fatima", "فاطمة"),
-            ("Youssef", "يوسف"),
-            ("Amina", "أمينة"),
-            ("Omar", "عمر"),
-            ("Khadija", "خديجة"),
-            ("Mustafa", "مصطفى"),
-            ("Salma", "سلمى"),
-            ("Hassan", "حسن"),
-        ],
-        [
-            ("El Amrani", "العمراني"),
-            ("Hassan", "حسن"),
-            ("Benali", "بن علي"),
-            ("Mahmoud", "محمود"),
-            ("Haddad", "حداد"),
-            ("Saleh", "صالح"),
-            ("Ibrahim", "إبراهيم"),
-            ("Nasser", "ناصر"),
-        ],
-    ),
-    "urdu": (
-        [
-            ("Muhammad", "محمد"),
-            ("Ayesha", "عائشہ"),
-            ("Bilal", "بلال"),
-            ("Zainab", "زینب"),
-            ("Imran", "عمران"),
-            ("Sana", "ثناء"),
-            ("Usman", "عثمان"),
-            ("Hina", "حنا"),
-            ("Faisal", "فیصل"),
-            ("Rabia", "رابعہ"),
-        ],
-        [
-            ("Khan", "خان"),
-            ("Ahmed", "احمد"),
-            ("Hussain", "حسین"),
-            ("Qureshi", "قریشی"),
-            ("Malik", "ملک"),
-            ("Butt", "بٹ"),
-            ("Chaudhry", "چودھری"),
-            ("Raza", "رضا"),
-        ],
-    ),
-    "serbian": (
-        [
-            ("Marko", "Марко"),
-            ("Jelena", "Јелена"),
-            ("Nikola", "Никола"),
-            ("Milica", "Милица"),
-            ("Stefan", "Стефан"),
-            ("Ana", "Ана"),
-            ("Dragan", "Драган"),
-            ("Ivana", "Ивана"),
-            ("Miloš", "Милош"),
-            ("Jovana", "Јована"),
-        ],
-        [
-            ("Jovanović", "Јовановић"),
-            ("Petrović", "Петровић"),
-            ("Nikolić", "Николић"),
-            ("Marković", "Марковић"),
-            ("Đorđević", "Ђорђевић"),
-            ("Stojanović", "Стојановић"),
-            ("Ilić", "Илић"),
-            ("Pavlović", "Павловић"),
-        ],
-    ),
-    "albanian": (
-        [
-            ("Arben", ""),
-            ("Elira", ""),
-            ("Besnik", ""),
-            ("Drita", ""),
-            ("Gëzim", ""),
-            ("Mimoza", ""),
-            ("Ilir", ""),
-            ("Blerta", ""),
-            ("Fatmir", ""),
-            ("Vjosa", ""),
-        ],
-        [
-            ("Hoxha", ""),
-            ("Krasniqi", ""),
-            ("Gashi", ""),
-            ("Berisha", ""),
-            ("Shehu", ""),
-            ("Dervishi", ""),
-            ("Kelmendi", ""),
-            ("Leka", ""),
-        ],
-    ),
-    "westafrica": (
-        [
-            ("Kwame", ""),
-            ("Ama", ""),
-            ("Kofi", ""),
-            ("Abena", ""),
-            ("Yaw", ""),
-            ("Efua", ""),
-            ("Chinedu", ""),
-            ("Ngozi", ""),
-            ("Lamin", ""),
-            ("Isatou", ""),
-        ],
-        [
-            ("Mensah", ""),
-            ("Owusu", ""),
-            ("Boateng", ""),
-            ("Asante", ""),
-            ("Okafor", ""),
-            ("Adeyemi", ""),
-            ("Jallow", ""),
-            ("Ceesay", ""),
-        ],
-    ),
-    "senegal": (
-        [
-            ("Moussa", ""),
-            ("Awa", ""),
-            ("Ousmane", ""),
-            ("Fatou", ""),
-            ("Cheikh", ""),
-            ("Aminata", ""),
-            ("Mamadou", ""),
-            ("Khady", ""),
-            ("Ibrahima", ""),
-            ("Ndeye", ""),
-        ],
-        [
-            ("Diop", ""),
-            ("Ndiaye", ""),
-            ("Fall", ""),
-            ("Sow", ""),
-            ("Gueye", ""),
-            ("Faye", ""),
-            ("Sarr", ""),
-            ("Ba", ""),
-        ],
-    ),
-    "indonesian": (
-        [
-            ("Budi", ""),
-            ("Siti", ""),
-            ("Agus", ""),
-            ("Dewi", ""),
-            ("Eko", ""),
-            ("Rina", ""),
-            ("Hendra", ""),
-            ("Sri", ""),
-            ("Andi", ""),
-            ("Wulan", ""),
-        ],
-        [
-            ("Santoso", ""),
-            ("Wijaya", ""),
-            ("Saputra", ""),
-            ("Lestari", ""),
-            ("Hidayat", ""),
-            ("Kusuma", ""),
-            ("Pratama", ""),
-            ("Nugroho", ""),
-        ],
-    ),
-}
-NAME_SET_BY_COUNTRY = {
-    "EG": "arabic",
-    "IQ": "arabic",
-    "JO": "arabic",
-    "MA": "arabic",
-    "TN": "arabic",
-    "PK": "urdu",
-    "RS": "serbian",
-    "AL": "albanian",
-    "XK": "albanian",
-    "GH": "westafrica",
-    "NG": "westafrica",
-    "GM": "westafrica",
-    "SN": "senegal",
-    "ID": "indonesian",
-}
-FEMALE_GIVEN = {
-    "Fatima",
-    "Amina",
-    "Khadija",
-    "Salma",
-    "Ayesha",
-    "Zainab",
-    "Sana",
-    "Hina",
-    "Rabia",
-    "Jelena",
-    "Milica",
-    "Ana",
-    "Ivana",
-    "Jovana",
-    "Elira",
-    "Drita",
-    "Mimoza",
-    "Blerta",
-    "Vjosa",
-    "Ama",
-    "Abena",
-    "Efua",
-    "Ngozi",
-    "Isatou",
-    "Awa",
-    "Fatou",
-    "Aminata",
-    "Khady",
-    "Ndeye",
-    "Siti",
-    "Dewi",
-    "Rina",
-    "Sri",
-    "Wulan",
-}
-CLIENTS_PER_CENTRE = 20
-
 
 @dataclass(frozen=True)
 class DemoAccount:
@@ -492,24 +264,18 @@ def demo_accounts() -> list[DemoAccount]:
             DemoAccount(f"editor.{code.lower()}@{DEMO_DOMAIN}", f"Editor {code}", Role.EDITOR, country=code)
         )
     accounts += [
-        DemoAccount(
-            f"analyst1@{DEMO_DOMAIN}", "Programme Analyst One", Role.PROGRAMME_ANALYST, language="de"
-        ),
+        DemoAccount(f"analyst1@{DEMO_DOMAIN}", "Programme Analyst One", Role.PROGRAMME_ANALYST, language="de"),
         DemoAccount(f"analyst2@{DEMO_DOMAIN}", "Programme Analyst Two", Role.PROGRAMME_ANALYST),
         DemoAccount(f"admin1@{DEMO_DOMAIN}", "Administrator One", Role.ADMIN),
         DemoAccount(f"admin2@{DEMO_DOMAIN}", "Administrator Two", Role.ADMIN, language="de"),
     ]
     for index, (_country, name, _type) in enumerate(ORGANISATIONS, start=1):
         accounts.append(
-            DemoAccount(
-                f"partner{index}@{DEMO_DOMAIN}", f"Partner user {index}", Role.PARTNER, organisation=name
-            )
+            DemoAccount(f"partner{index}@{DEMO_DOMAIN}", f"Partner user {index}", Role.PARTNER, organisation=name)
         )
     for index, (_country, name, _sector) in enumerate(EMPLOYERS, start=1):
         accounts.append(
-            DemoAccount(
-                f"employer{index}@{DEMO_DOMAIN}", f"Employer user {index}", Role.EMPLOYER, employer=name
-            )
+            DemoAccount(f"employer{index}@{DEMO_DOMAIN}", f"Employer user {index}", Role.EMPLOYER, employer=name)
         )
     accounts += [
         DemoAccount(f"returnee1@{DEMO_DOMAIN}", "Kwame Mensah", None),
@@ -612,42 +378,6 @@ def seed_accounts(
     return created
 
 
-def _clients_for(centre: Centre, rng: random.Random, start: int) -> Iterable[Client]:
-    given_names, family_names = NAMES[NAME_SET_BY_COUNTRY[centre.country_id]]
-    prefix = COUNTRIES[centre.country_id].phone_prefix
-    for number in range(start, CLIENTS_PER_CENTRE + 1):
-        given, given_native = rng.choice(given_names)
-        family, family_native = rng.choice(family_names)
-        native = f"{given_native} {family_native}".strip()
-        yield Client(
-            centre=centre,
-            code=f"{centre.country_id}-{centre.code}-{number:06d}",
-            given_name=given,
-            family_name=family,
-            name_native=native,
-            sex=Sex.FEMALE if given in FEMALE_GIVEN else Sex.MALE,
-            birth_year=rng.randint(1965, 2007),
-            phone=f"{prefix}{rng.randint(200000000, 999999999)}",
-            preferred_channel=rng.choice(ContactChannel.values),
-            nationality=centre.country_id,
-            target_group=rng.choices(TargetGroup.values, weights=[5, 2, 1, 2, 3])[0],
-            languages=list(centre.languages[:1]),
-        )
-
-
-def seed_clients(centres: dict[str, Centre]) -> int:
-    rng = random.Random(20261122)
-    created = 0
-    for centre in centres.values():
-        existing = Client.objects.filter(centre=centre).count()
-        if existing >= CLIENTS_PER_CENTRE:
-            continue
-        batch = list(_clients_for(centre, rng, existing + 1))
-        Client.objects.bulk_create(batch)
-        created += len(batch)
-    return created
-
-
 @transaction.atomic
 def seed() -> dict[str, int]:
     """Seed the portal's part of the demo. Returns counts of what was created."""
@@ -655,5 +385,4 @@ def seed() -> dict[str, int]:
         centres = seed_geography()
         organisations, employers = seed_organisations()
         users = seed_accounts(centres, organisations, employers)
-        clients = seed_clients(centres)
-    return {"centres": len(centres), "users": users, "clients": clients}
+    return {"centres": len(centres), "users": users}

@@ -103,9 +103,7 @@ def find_bindir() -> Path:
             candidates.append(Path(found).parent)
     if pg_config := shutil.which("pg_config"):
         with contextlib.suppress(OSError, subprocess.SubprocessError):
-            result = subprocess.run(
-                [pg_config, "--bindir"], capture_output=True, text=True, check=False, timeout=10
-            )
+            result = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False, timeout=10)
             if result.returncode == 0 and result.stdout.strip():
                 candidates.append(Path(result.stdout.strip()))
     debian = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=_version_key, reverse=True)
@@ -125,9 +123,7 @@ def find_bindir() -> Path:
 
 
 def _server_major(bindir: Path) -> str:
-    result = subprocess.run(
-        [str(bindir / "postgres"), "--version"], capture_output=True, text=True, check=False
-    )
+    result = subprocess.run([str(bindir / "postgres"), "--version"], capture_output=True, text=True, check=False)
     match = re.search(r"(\d+)(?:\.\d+)?", result.stdout)
     return match.group(1) if match else ""
 
@@ -168,8 +164,7 @@ class Cluster:
         if su := shutil.which("su"):
             return [su, self.run_as, "-s", "/bin/sh", "-c", shlex.join(argv)]
         raise DevstackError(
-            "Running as root, PostgreSQL must run as the 'postgres' user, but neither "
-            "runuser nor su is available."
+            "Running as root, PostgreSQL must run as the 'postgres' user, but neither runuser nor su is available."
         )
 
     def run(self, argv: Sequence[str], *, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -423,9 +418,7 @@ def _ensure_database(cluster: Cluster) -> None:
         finally:
             connection.close()
     except psycopg2.Error as error:
-        raise DevstackError(
-            f"Could not create the database {PG_DATABASE!r} through {host}: {error}"
-        ) from None
+        raise DevstackError(f"Could not create the database {PG_DATABASE!r} through {host}: {error}") from None
 
 
 def _check_version(cluster: Cluster) -> None:

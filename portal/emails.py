@@ -41,9 +41,7 @@ def send_staff_invitation(*, invitation_id: int) -> None:
         return
     user = invitation.membership.user
     with translation.override(user.preferred_language):
-        link = settings.SITE_URL + reverse(
-            "portal:invitation-accept", kwargs={"token": invitation_token(invitation)}
-        )
+        link = settings.SITE_URL + reverse("portal:invitation-accept", kwargs={"token": invitation_token(invitation)})
         context = {"invitation": invitation, "membership": invitation.membership, "link": link}
         subject = render_to_string("portal/email/invitation_subject.txt", context).strip()
         body = render_to_string("portal/email/invitation_body.txt", context)

@@ -10,10 +10,11 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import Access
+from portal.forms_base import SafeTextMixin
 from portal.selectors import list_invitable_centres, list_invitable_countries, list_invitable_roles
 
 
-class InviteStaffForm(forms.Form):
+class InviteStaffForm(SafeTextMixin, forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from portal.access import get_access
@@ -22,9 +24,14 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.access = SimpleLazyObject(lambda: get_access(request.user))  # type: ignore[attr-defined]
         token = set_request_ip(request.META.get("REMOTE_ADDR"))
+        zone = request.access.timezone_name if request.user.is_authenticated else None  # type: ignore[attr-defined]
+        if zone:
+            # Staff see and enter times in their centre's time zone.
+            timezone.activate(zoneinfo.ZoneInfo(zone))
         try:
             return self.get_response(request)
         finally:
+            timezone.deactivate()
             reset_request_ip(token)
 
 
@@ -69,9 +76,7 @@ class RequireStaffMFAMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(
-        self, request: HttpRequest, view: Callable, args: Any, kwargs: Any
-    ) -> HttpResponse | None:
+    def process_view(self, request: HttpRequest, view: Callable, args: Any, kwargs: Any) -> HttpResponse | None:
         user = request.user
         if not user.is_authenticated:
             return None

@@ -58,14 +58,10 @@ class Centre(models.Model):
     """A counselling centre for jobs, migration and reintegration."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="centres", verbose_name=_("country")
-    )
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="centres", verbose_name=_("country"))
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    code = models.CharField(
-        _("short code"), max_length=5, unique=True, help_text=_("Used in client codes, e.g. ACC.")
-    )
+    code = models.CharField(_("short code"), max_length=5, unique=True, help_text=_("Used in client codes, e.g. ACC."))
     city = models.CharField(_("city"), max_length=100)
     address = models.TextField(_("address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -73,6 +69,8 @@ class Centre(models.Model):
     opening_hours = models.TextField(_("opening hours"), blank=True)
     languages = ArrayField(models.CharField(max_length=10), verbose_name=_("languages"), default=list)
     is_active = models.BooleanField(_("active"), default=True)
+    # The last number used in this centre's client codes; raised under a row lock.
+    client_counter = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("centre")
@@ -152,9 +150,7 @@ class MembershipQuerySet(ScopedQuerySet):
 class Membership(models.Model):
     """A user's role at a centre, in a country, at an organisation or an employer."""
 
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
-    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     centre = models.ForeignKey(
         Centre,
@@ -202,21 +198,21 @@ class Membership(models.Model):
                 name="membership_scope_matches_role",
                 condition=(
                     Q(
-                        role__in=list(CENTRE_ROLES),
+                        role__in=sorted(CENTRE_ROLES),
                         centre__isnull=False,
                         country__isnull=True,
                         organisation__isnull=True,
                         employer__isnull=True,
                     )
                     | Q(
-                        role__in=list(COUNTRY_ROLES),
+                        role__in=sorted(COUNTRY_ROLES),
                         centre__isnull=True,
                         country__isnull=False,
                         organisation__isnull=True,
                         employer__isnull=True,
                     )
                     | Q(
-                        role__in=list(GLOBAL_ROLES),
+                        role__in=sorted(GLOBAL_ROLES),
                         centre__isnull=True,
                         country__isnull=True,
                         organisation__isnull=True,

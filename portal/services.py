@@ -57,15 +57,11 @@ def invite_staff(
         exists = Membership.objects.filter(user=user, role=role, centre=centre, country=country).exists()
     if exists:
         raise DomainError(_("This person already has this role here."), field="email")
-    membership = Membership.objects.create(
-        user=user, role=role, centre=centre, country=country, is_active=False
-    )
+    membership = Membership.objects.create(user=user, role=role, centre=centre, country=country, is_active=False)
     invitation = StaffInvitation.objects.create(
         email=email, full_name=full_name.strip(), membership=membership, invited_by=actor
     )
-    record_event(
-        actor=actor, action="portal.staff.invited", target=membership, centre=centre, details={"role": role}
-    )
+    record_event(actor=actor, action="portal.staff.invited", target=membership, centre=centre, details={"role": role})
     from portal.tasks import send_staff_invitation_task
 
     transaction.on_commit(lambda: send_staff_invitation_task.delay(invitation_id=invitation.pk))
@@ -98,12 +94,8 @@ def accept_invitation(*, invitation: StaffInvitation, password: str | None) -> U
 
     from allauth.account.models import EmailAddress
 
-    EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
-    record_event(
-        actor=user, action="portal.invitation.accepted", target=membership, centre=membership.centre_id
-    )
+    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+    record_event(actor=user, action="portal.invitation.accepted", target=membership, centre=membership.centre_id)
     return user
 
 
@@ -111,6 +103,4 @@ def set_preferred_language(*, user: User, language: str) -> None:
     """Remember the language e-mails and reminders are sent in."""
     user.preferred_language = language
     user.save(update_fields=["preferred_language"])
-    record_event(
-        actor=user, action="portal.user.language_changed", target=user, details={"language": language}
-    )
+    record_event(actor=user, action="portal.user.language_changed", target=user, details={"language": language})

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -75,9 +76,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default="")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 PRIVATE_CLUSTER_SOCKET_DIR = DATA_DIR / "run"
-DATABASE_URL = os.environ.get("DATABASE_URL") or (
-    f"postgresql://portal@/portal?host={PRIVATE_CLUSTER_SOCKET_DIR}"
-)
+DATABASE_URL = os.environ.get("DATABASE_URL") or (f"postgresql://portal@/portal?host={PRIVATE_CLUSTER_SOCKET_DIR}")
 DATABASES = {"default": database_from_url(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -346,7 +345,12 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"*.send_*": {"queue": "email"}, "*.build_report*": {"queue": "reports"}}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "follow-up-reminders": {
+        "task": "counselling.tasks.send_follow_up_reminders_task",
+        "schedule": crontab(hour=5, minute=0),  # mornings from West Africa to Indonesia
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- Wagtail --------------------------------------------------------------------

@@ -34,6 +34,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),
+    path("staff/", include("counselling.urls")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=True,
 )

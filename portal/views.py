@@ -137,9 +137,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     form = AcceptInvitationForm(request.POST or None) if needs_password else None
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
-            user = accept_invitation(
-                invitation=invitation, password=form.cleaned_data["password1"] if form else None
-            )
+            user = accept_invitation(invitation=invitation, password=form.cleaned_data["password1"] if form else None)
         except ValidationError as error:
             form.add_error("password1", error)
         except DomainError as error:

@@ -46,12 +46,54 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default():
+    """Every test starts in English: a request to /ar/... must not leak Arabic into the next test."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path) -> None:
+    """Uploads made by a test go to its own folder, never to .data/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager(settings: object) -> None:
     """Unit tests run tasks inline; tests about background work start a real worker."""
     from portal.celery import app
 
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
+
+
+@pytest.fixture
+def real_worker(transactional_db: None):
+    """A Celery worker thread consuming from the configured broker (files under .data, or Redis/RabbitMQ)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from portal.celery import app
+
+    app.conf.task_always_eager = False
+    with start_worker(
+        app, queues=["default", "email", "reports"], perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"
+    ):
+        yield
+
+
+def wait_for(condition, timeout: float = 20.0) -> bool:
+    """Poll until `condition()` is true (work done by a worker thread), or give up."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
 
 
 @pytest.fixture

@@ -6,8 +6,9 @@ import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.utils import timezone
 
-from counselling.models import Client, Sex, TargetGroup
+from counselling.models import CaseFile, CaseStatus, Client, Session, SessionMode, Sex, TargetGroup, Topic
 from jobfairs.models import Employer, VettingStatus
 from portal.access import Role
 from portal.models import Centre, Country, Membership, User
@@ -102,3 +103,34 @@ class ClientFactory(factory.django.DjangoModelFactory):
     sex = Sex.FEMALE
     birth_year = 1995
     target_group = TargetGroup.RETURNEE_GERMANY
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: object) -> Client:
+        from counselling.services import _search_columns
+
+        client = model_class(*args, **kwargs)
+        _search_columns(client)
+        client.save()
+        return client
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseFile
+
+    client = factory.SubFactory(ClientFactory)
+    centre = factory.SelfAttribute("client.centre")
+    status = CaseStatus.ACTIVE
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    case = factory.SubFactory(CaseFactory)
+    counsellor = factory.SubFactory(UserFactory)
+    held_at = factory.LazyFunction(timezone.now)
+    duration_minutes = 45
+    mode = SessionMode.IN_PERSON
+    topics = factory.LazyFunction(lambda: [Topic.LABOUR_MARKET])
+    summary = "Talked about work."

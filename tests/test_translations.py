@@ -53,10 +53,7 @@ def test_translations_keep_their_placeholders(locale: str) -> None:
     for entry in _catalogue(locale).translated_entries():
         translations = [entry.msgstr] if entry.msgstr else list(entry.msgstr_plural.values())
         for text in translations:
-            if (
-                sorted(pattern.findall(entry.msgid)) != sorted(pattern.findall(text))
-                and not entry.msgid_plural
-            ):
+            if sorted(pattern.findall(entry.msgid)) != sorted(pattern.findall(text)) and not entry.msgid_plural:
                 broken.append(entry.msgid)
     assert not broken, f"{locale}: placeholders differ in {broken[:5]}"
 

@@ -129,3 +129,17 @@ def totp_now(secret: str) -> str:
     if remaining < 2:
         time.sleep(remaining + 0.1)
     return format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
+
+
+def sign_in(page: Page, email: str, password: str, secret: str, *, language: str = "en") -> None:
+    """Sign in through the real forms: password, then the TOTP code."""
+    page.goto(f"/{language}/accounts/login/")
+    form = page.locator("main form:has(input[name=password])")
+    form.locator("input[name=login]").fill(email)
+    form.locator("input[name=password]").fill(password)
+    with page.expect_navigation():
+        form.locator("button[type=submit]:not([form])").click()
+    form = page.locator("main form:has(input[name=code])")
+    form.locator("input[name=code]").fill(totp_now(secret))
+    with page.expect_navigation():
+        form.locator("button[type=submit]:not([form])").click()

@@ -41,9 +41,7 @@ def test_seed_creates_countries_centres_and_clients_in_their_scripts(seeded) -> 
     for centre in Centre.objects.all():
         per_country[centre.country_id] += 1
     assert all(per_country[code] >= 2 for code in ("GH", "RS", "MA", "PK"))
-    assert all(
-        per_country[code] >= 1 for code in Country.objects.exclude(code="DE").values_list("code", flat=True)
-    )
+    assert all(per_country[code] >= 1 for code in Country.objects.exclude(code="DE").values_list("code", flat=True))
     with unscoped():
         assert Client.objects.count() >= 300
         native = set(Client.objects.exclude(name_native="").values_list("name_native", flat=True))

@@ -52,9 +52,7 @@ def test_manager_cannot_hand_out_wider_roles(manager, role) -> None:
         _invite(manager, role=role)
 
 
-@pytest.mark.parametrize(
-    "role", ["counsellor", "partner", "employer", "editor", "programme_analyst", "returnee"]
-)
+@pytest.mark.parametrize("role", ["counsellor", "partner", "employer", "editor", "programme_analyst", "returnee"])
 def test_people_without_team_role_cannot_invite(persona_for, role, centre_a) -> None:
     persona = persona_for(role)
     with pytest.raises(NotAllowed):

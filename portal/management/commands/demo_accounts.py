@@ -31,9 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         secrets = {
             a.user_id: decrypt(a.data["secret"])
-            for a in Authenticator.objects.filter(
-                type=Authenticator.Type.TOTP, user__email__endswith=f"@{DEMO_DOMAIN}"
-            )
+            for a in Authenticator.objects.filter(type=Authenticator.Type.TOTP, user__email__endswith=f"@{DEMO_DOMAIN}")
         }
         if options["totp"]:
             user = User.objects.filter(email=options["totp"].lower()).first()
@@ -67,9 +65,7 @@ class Command(BaseCommand):
                     "password": settings.DEMO_PASSWORD,
                     "role": membership.role if membership else "returnee",
                     "centre": membership.centre.slug if membership and membership.centre else None,
-                    "country": (
-                        membership.country_id or (membership.centre.country_id if membership.centre else None)
-                    )
+                    "country": (membership.country_id or (membership.centre.country_id if membership.centre else None))
                     if membership
                     else None,
                     "organisation": (

@@ -1,0 +1,65 @@
+"""E-mails of the counselling app, in each recipient's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from counselling.models import FollowUp, FollowUpReminder
+from portal.access import unscoped
+from portal.models import User
+
+
+def send_follow_up_reminders(*, today: dt.date) -> int:
+    """Send each counsellor one e-mail listing their follow-ups due by `today`.
+
+    Idempotent per day: a `FollowUpReminder` row per (user, day) is written in
+    the same transaction as the send is decided, so a retried or repeated
+    task sends nothing twice. The e-mail names client codes only, never names:
+    e-mail leaves the centre's systems. Returns the number of e-mails sent.
+    """
+    with unscoped():
+        due = list(
+            FollowUp.objects.filter(
+                done_at__isnull=True, due_on__lte=today, case__status__in=["open", "active", "on_hold"]
+            )
+            .select_related("case__client", "assigned_to")
+            .order_by("due_on")
+        )
+    by_user: dict[int, list[FollowUp]] = defaultdict(list)
+    for follow_up in due:
+        by_user[follow_up.assigned_to_id].append(follow_up)
+    sent = 0
+    for items in by_user.values():
+        user: User = items[0].assigned_to
+        if not user.is_active:
+            continue
+        try:
+            with transaction.atomic():
+                FollowUpReminder.objects.create(user=user, sent_on=today, follow_up_count=len(items))
+                _send(user, items, today)
+        except IntegrityError:
+            continue  # already reminded today
+        sent += 1
+    return sent
+
+
+def _send(user: User, items: list[FollowUp], today: dt.date) -> None:
+    with translation.override(user.preferred_language):
+        context = {
+            "user": user,
+            "items": items,
+            "today": today,
+            "overdue": sum(1 for item in items if item.due_on < today),
+            "link": settings.SITE_URL + reverse("counselling:follow-up-list"),
+        }
+        subject = render_to_string("counselling/email/reminder_subject.txt", context).strip()
+        body = render_to_string("counselling/email/reminder_body.txt", context)
+    send_mail(subject, body, None, [user.email])

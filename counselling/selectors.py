@@ -1,0 +1,283 @@
+"""Reads of the counselling app, already scoped to the acting user.
+
+Every function starts from `visible_to(access)`; objects outside it are 404.
+Each list owns its `select_related` so that its query count does not grow
+with rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from counselling.models import (
+    CaseEvent,
+    CaseFile,
+    CaseStatus,
+    Client,
+    Consent,
+    Document,
+    FollowUp,
+    GroupSession,
+    PlanGoal,
+    Session,
+    Transfer,
+    TransferStatus,
+)
+from counselling.names import name_keys, search_text, skeletons
+from counselling.phones import normalise_phone
+from portal.access import Access, Role, get_visible_or_404
+from portal.audit import record_event
+
+CASELOAD_PAGE = 25
+
+
+@dataclass(frozen=True)
+class CaseloadFilter:
+    status: str = ""
+    target_group: str = ""
+    follow_up_due: bool = False
+    mine: bool = False
+    q: str = ""
+
+
+def list_caseload(*, access: Access, filters: CaseloadFilter) -> QuerySet[CaseFile]:
+    """Cases of the user's centres, most recently changed first, filtered and searched.
+
+    The search takes a name in any script (matched by trigram on the
+    transliterated names, and by consonant skeleton), a client code or a phone
+    number.
+    """
+    cases = CaseFile.objects.visible_to(access).select_related("client", "centre", "counsellor")
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    else:
+        cases = cases.exclude(status=CaseStatus.CLOSED)
+    if filters.target_group:
+        cases = cases.filter(client__target_group=filters.target_group)
+    if filters.follow_up_due:
+        cases = cases.filter(next_follow_up_on__lte=timezone.localdate())
+    if filters.mine:
+        cases = cases.filter(counsellor_id=access.user_id)
+    query = filters.q.strip()
+    if query:
+        cases = cases.filter(_client_search_q(query, prefix="client__"))
+    return cases.order_by("-updated_at", "-pk")
+
+
+def _client_search_q(query: str, *, prefix: str = "") -> Q:
+    q = Q(**{f"{prefix}code__iexact": query.upper()})
+    digits = re.sub(r"\D", "", query)
+    if len(digits) >= 6:
+        q |= Q(**{f"{prefix}phone__endswith": digits[-9:]}) | Q(**{f"{prefix}phone_alt__endswith": digits[-9:]})
+    text = search_text(query)
+    if text:
+        q |= Q(**{f"{prefix}search_text__trigram_word_similar": text})
+        keys = [k for k in skeletons(query) if len(k) >= 2]
+        given = Q(**{f"{prefix}given_keys__overlap": keys})
+        family = Q(**{f"{prefix}family_keys__overlap": keys})
+        if len(keys) > 1:  # "Mohamed Benali": both names must meet
+            q |= given & family
+        elif keys:  # one word: either name
+            q |= given | family
+    return q
+
+
+def get_case(*, access: Access, public_id: Any) -> CaseFile:
+    """One case in scope, or 404."""
+    return get_visible_or_404(
+        CaseFile.objects.visible_to(access).select_related("client", "centre", "counsellor"),
+        public_id=public_id,
+    )
+
+
+@dataclass
+class CaseDetail:
+    case: CaseFile
+    sessions: list[Session]
+    goals: list[PlanGoal]
+    follow_ups: list[FollowUp]
+    documents: list[Document]
+    consents: list[Consent]
+    events: list[CaseEvent]
+    transfers: list[Transfer]
+    readable_notes: set[int] = field(default_factory=set)
+
+
+def get_case_detail(*, access: Access, public_id: Any, actor: Any) -> CaseDetail:
+    """Everything the case page shows, in a fixed number of queries; the read is audited."""
+    case = get_case(access=access, public_id=public_id)
+    sessions = list(
+        Session.objects.visible_to(access).filter(case=case).select_related("counsellor").order_by("-held_at")[:200]
+    )
+    detail = CaseDetail(
+        case=case,
+        sessions=sessions,
+        goals=list(PlanGoal.objects.visible_to(access).filter(case=case)),
+        follow_ups=list(
+            FollowUp.objects.visible_to(access)
+            .filter(case=case)
+            .select_related("assigned_to")
+            .order_by("done_at", "due_on")
+        ),
+        documents=list(
+            Document.objects.visible_to(access).filter(case=case).select_related("uploaded_by").order_by("-uploaded_at")
+        ),
+        consents=list(
+            Consent.objects.visible_to(access)
+            .filter(client_id=case.client_id)
+            .select_related("organisation")
+            .order_by("withdrawn_at", "-given_on")
+        ),
+        events=list(
+            CaseEvent.objects.visible_to(access)
+            .filter(case=case)
+            .select_related("actor")
+            .order_by("-occurred_at")[:100]
+        ),
+        transfers=list(
+            Transfer.objects.visible_to(access).filter(case=case).select_related("to_centre").order_by("-requested_at")
+        ),
+    )
+    for session in sessions:
+        session.case = case  # already loaded; notes_visible_to reads case.centre_id
+        if session.notes_visible_to(access):
+            detail.readable_notes.add(session.pk)
+    record_event(actor=actor, action="counselling.case.viewed", target=case)
+    return detail
+
+
+def get_client(*, access: Access, public_id: Any) -> Client:
+    return get_visible_or_404(Client.objects.visible_to(access).select_related("centre"), public_id=public_id)
+
+
+def get_goal(*, access: Access, public_id: Any) -> PlanGoal:
+    return get_visible_or_404(PlanGoal.objects.visible_to(access).select_related("case"), public_id=public_id)
+
+
+def get_follow_up(*, access: Access, public_id: Any) -> FollowUp:
+    return get_visible_or_404(FollowUp.objects.visible_to(access).select_related("case"), public_id=public_id)
+
+
+def get_consent(*, access: Access, public_id: Any) -> Consent:
+    return get_visible_or_404(Consent.objects.visible_to(access).select_related("client"), public_id=public_id)
+
+
+def get_document(*, access: Access, public_id: Any) -> Document:
+    return get_visible_or_404(Document.objects.visible_to(access).select_related("case"), public_id=public_id)
+
+
+def get_transfer_to_decide(*, access: Access, public_id: Any) -> Transfer:
+    """A transfer the user may decide on: pending, to a centre they manage."""
+    return get_visible_or_404(
+        Transfer.objects.visible_to(access)
+        .filter(to_centre_id__in=access.centre_ids(Role.CENTRE_MANAGER), status=TransferStatus.PENDING)
+        .select_related("case__client", "from_centre", "to_centre", "requested_by"),
+        public_id=public_id,
+    )
+
+
+def list_transfers_to_decide(*, access: Access) -> QuerySet[Transfer]:
+    return (
+        Transfer.objects.visible_to(access)
+        .filter(to_centre_id__in=access.centre_ids(Role.CENTRE_MANAGER), status=TransferStatus.PENDING)
+        .select_related("case__client", "from_centre", "to_centre", "requested_by")
+        .order_by("requested_at")
+    )
+
+
+def list_my_follow_ups(*, access: Access, overdue_only: bool = False) -> QuerySet[FollowUp]:
+    """The user's open follow-ups, soonest first (overdue ones lead)."""
+    follow_ups = (
+        FollowUp.objects.visible_to(access)
+        .filter(assigned_to_id=access.user_id, done_at__isnull=True)
+        .select_related("case__client")
+        .order_by("due_on", "pk")
+    )
+    if overdue_only:
+        follow_ups = follow_ups.filter(due_on__lt=timezone.localdate())
+    return follow_ups
+
+
+def list_group_sessions(*, access: Access) -> QuerySet[GroupSession]:
+    return GroupSession.objects.visible_to(access).select_related("centre", "facilitator").order_by("-held_on", "-pk")
+
+
+@dataclass(frozen=True)
+class Match:
+    client: Client
+    reasons: tuple[str, ...]
+    score: float
+    open_case: CaseFile | None = None
+
+
+def find_possible_duplicates(
+    *,
+    access: Access,
+    given_name: str,
+    family_name: str = "",
+    name_native: str = "",
+    phone: str = "",
+    birth_date: dt.date | None = None,
+    country_code: str = "",
+    limit: int = 8,
+) -> list[Match]:
+    """Clients in the user's scope who may be the same person, best match first.
+
+    A match is: the same phone number; or given and family names whose
+    consonant skeletons meet across scripts (محمد = Mohamed = Muhammad); or a
+    close trigram similarity of the transliterated full name. The same date
+    of birth raises the score.
+    """
+    native = name_native.split()
+    given_keys = name_keys(given_name, *native[:1])
+    family_keys = name_keys(family_name, " ".join(native[1:]))
+    text = search_text(given_name, family_name, name_native)
+    condition = Q(pk__in=[])
+    if given_keys and family_keys:
+        condition |= Q(given_keys__overlap=given_keys, family_keys__overlap=family_keys)
+    normalised = normalise_phone(phone, country_code) if phone else None
+    if normalised:
+        condition |= Q(phone=normalised) | Q(phone_alt=normalised)
+    if text:
+        condition |= Q(search_text__trigram_similar=text)
+    if condition == Q(pk__in=[]):
+        return []
+    candidates = (
+        Client.objects.visible_to(access)
+        .filter(condition, anonymised_at__isnull=True)
+        .annotate(similarity=TrigramSimilarity("search_text", text or "-"))
+        .order_by("-similarity")[:50]
+    )
+    matches = []
+    for client in candidates:
+        reasons: list[str] = []
+        score = float(client.similarity)
+        if normalised and normalised in (client.phone, client.phone_alt):
+            reasons.append("phone")
+            score += 1.0
+        if set(given_keys) & set(client.given_keys) and set(family_keys) & set(client.family_keys):
+            reasons.append("name")
+            score += 0.8
+        elif client.similarity >= 0.3:
+            reasons.append("similar_name")
+        if birth_date and client.birth_date == birth_date:
+            reasons.append("birth_date")
+            score += 0.6
+        matches.append(Match(client=client, reasons=tuple(reasons), score=score))
+    matches = sorted(matches, key=lambda m: -m.score)[:limit]
+    open_cases = {
+        case.client_id: case
+        for case in CaseFile.objects.visible_to(access)
+        .filter(client_id__in=[m.client.pk for m in matches])
+        .exclude(status=CaseStatus.CLOSED)
+    }
+    return [
+        Match(client=m.client, reasons=m.reasons, score=m.score, open_case=open_cases.get(m.client.pk)) for m in matches
+    ]

@@ -1,0 +1,14 @@
+"""Celery tasks of the counselling app: thin wrappers around services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from counselling.notifications import send_follow_up_reminders
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_follow_up_reminders_task() -> int:
+    """Daily: e-mail each counsellor their due and overdue follow-ups (once a day, whatever the retries)."""
+    return send_follow_up_reminders(today=timezone.localdate())

@@ -1,0 +1,64 @@
+"""`manage.py rotate_encryption_keys`: re-encrypt confidential fields under the current key.
+
+Rotation without downtime:
+1. put a new key first in FIELD_ENCRYPTION_KEYS, keep the old ones after it,
+   and restart the web and worker processes (they now write with the new key
+   and still read the old one);
+2. run this command: it rewrites, in batches, every value still under an
+   older key;
+3. remove the old key from FIELD_ENCRYPTION_KEYS and restart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from portal.crypto import EncryptedTextField, current_key_id, decrypt
+
+BATCH = 500
+
+
+class Command(BaseCommand):
+    help = "Re-encrypt every encrypted field value that is not under the current key."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--batch-size", type=int, default=BATCH)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        current = current_key_id()
+        total = 0
+        for model in apps.get_models():
+            fields = [f for f in model._meta.get_fields() if isinstance(f, EncryptedTextField)]
+            for field in fields:
+                total += self.rotate(model, field, current, options["batch_size"])
+        self.stdout.write(f"re-encrypted {total} value(s) under key {current}")
+
+    def rotate(self, model: Any, field: EncryptedTextField, current: str, batch_size: int) -> int:
+        column = field.column
+        table = model._meta.db_table
+        prefix = f"enc:v1:{current}:"
+        done = 0
+        last_pk = 0
+        manager = model._base_manager  # system work: every row, whatever the scope
+        while True:
+            with transaction.atomic():
+                # Raw values: the stored token tells which key wrote it, without decrypting everything.
+                rows = list(
+                    manager.raw(
+                        f'SELECT "id", "{column}" AS raw_value FROM "{table}" '  # noqa: S608 - names from the model
+                        f'WHERE "id" > %s AND "{column}" <> %s AND "{column}" NOT LIKE %s ORDER BY "id" LIMIT %s '
+                        "FOR UPDATE SKIP LOCKED",
+                        [last_pk, "", prefix + "%", batch_size],
+                    )
+                )
+                if not rows:
+                    return done
+                for row in rows:
+                    last_pk = row.pk
+                    # Decrypt with whichever key wrote it; the update encrypts with the current one.
+                    manager.filter(pk=row.pk).update(**{field.attname: decrypt(row.raw_value)})
+                    done += 1
