@@ -43,6 +43,14 @@ def describe(event: CaseEvent) -> str:
         return _("Transfer to %(centre)s accepted") % {"centre": p.get("to_centre", "")}
     if kind == "transfer.declined":
         return _("Transfer to %(centre)s declined") % {"centre": p.get("to_centre", "")}
+    if kind == "referral.status":
+        from referrals.models import ReferralStatus
+
+        return _("Referral %(code)s to %(service)s: %(status)s") % {
+            "code": p.get("code", ""),
+            "service": p.get("service", ""),
+            "status": _label(ReferralStatus, p.get("status")),
+        }
     return kind
 
 

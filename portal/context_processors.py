@@ -1,7 +1,13 @@
-"""Navigation by role and the language switcher, for every page."""
+"""Navigation by role and the language switcher, for every page.
+
+Each app may add its own entries in `<app>/navigation.py` with a function
+`nav_items(access) -> list[tuple[url, label]]`.
+"""
 
 from __future__ import annotations
 
+import importlib
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -9,24 +15,47 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.access import Role, get_access
+from portal.access import Access, Role, get_access
+
+APPS_WITH_NAVIGATION = ("counselling", "referrals", "jobfairs", "cms")
+
+
+@cache
+def _app_navigations() -> list[Any]:
+    functions = []
+    for app in APPS_WITH_NAVIGATION:
+        try:
+            functions.append(importlib.import_module(f"{app}.navigation").nav_items)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.navigation":
+                raise
+    return functions
+
+
+def _portal_items(access: Access) -> list[tuple[str, str]]:
+    items: list[tuple[str, str]] = [(reverse("portal:home"), _("Home"))]
+    if access.has_membership:
+        items.append((reverse("portal:staff-home"), _("Staff area")))
+    elif access.is_authenticated:
+        items.append((reverse("portal:me"), _("My page")))
+    return items
+
+
+def _team_items(access: Access) -> list[tuple[str, str]]:
+    items = []
+    if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.ADMIN):
+        items.append((reverse("portal:staff-list"), _("Team")))
+    if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR):
+        items.append((reverse("portal:audit-log"), _("Audit log")))
+    return items
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     access = get_access(getattr(request, "user", None))
-    items: list[tuple[str, str]] = [(reverse("portal:home"), _("Home"))]
-    if access.has_membership:
-        items.append((reverse("portal:staff-home"), _("Staff area")))
-        if access.has_role(Role.COUNSELLOR, Role.CENTRE_MANAGER):
-            items.append((reverse("counselling:case-list"), _("Caseload")))
-            items.append((reverse("counselling:follow-up-list"), _("My follow-ups")))
-            items.append((reverse("counselling:group-session-list"), _("Group sessions")))
-        if access.has_role(Role.CENTRE_MANAGER):
-            items.append((reverse("counselling:transfer-list"), _("Transfers")))
-        if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.ADMIN):
-            items.append((reverse("portal:staff-list"), _("Team")))
-    elif access.is_authenticated:
-        items.append((reverse("portal:me"), _("My page")))
+    items = _portal_items(access)
+    for nav_items in _app_navigations():
+        items += nav_items(access)
+    items += _team_items(access)
     path = request.path
     return {
         "nav_items": [{"url": url, "label": label, "current": url == path} for url, label in items],

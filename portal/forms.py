@@ -52,3 +52,12 @@ class AcceptInvitationForm(forms.Form):
 
 class LanguagePreferenceForm(forms.Form):
     language = forms.ChoiceField(label=_("Language for e-mails and reminders"), choices=settings.LANGUAGES)
+
+
+class AuditSearchForm(forms.Form):
+    client_code = forms.CharField(label=_("Client code"), required=False, max_length=20)
+    action = forms.CharField(
+        label=_("Action"), required=False, max_length=80, help_text=_("E.g. counselling.case.viewed")
+    )
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

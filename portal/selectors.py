@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
-from portal.access import CENTRE_ROLES, Access, Role
-from portal.models import Centre, Country, Membership
+from portal.access import CENTRE_ROLES, Access, Role, unscoped
+from portal.models import AuditEvent, Centre, Country, Membership
 
 
 def list_team(*, access: Access) -> QuerySet[Membership]:
@@ -42,3 +44,32 @@ def list_invitable_countries(*, access: Access) -> QuerySet[Country]:
     if access.has_role(Role.ADMIN) or access.is_superuser:
         return Country.objects.all()
     return Country.objects.filter(code__in=access.country_codes(Role.COUNTRY_COORDINATOR))
+
+
+def list_audit_events(
+    *, access: Access, client_code: str = "", action: str = "", since: Any = None, until: Any = None
+) -> QuerySet[AuditEvent]:
+    """Audit lines the user may read (their centres or countries), newest first.
+
+    A client code finds every line about that client, its case files and what hangs on them
+    (sessions, documents, referrals) through the identifiers the lines carry.
+    """
+    events = AuditEvent.objects.visible_to(access).select_related("actor").order_by("-occurred_at", "-pk")
+    if client_code:
+        from counselling.models import CaseFile, Client
+
+        with unscoped():  # identifiers only, and only inside the user's own centres (the events are scoped)
+            client = Client.objects.filter(code__iexact=client_code.strip()).values("pk", "public_id").first()
+            if client is None:
+                return events.none()
+            case_ids = [
+                str(pk) for pk in CaseFile.objects.filter(client_id=client["pk"]).values_list("public_id", flat=True)
+            ]
+        events = events.filter(target_id__in=[str(client["public_id"]), *case_ids])
+    if action:
+        events = events.filter(action__startswith=action.strip())
+    if since:
+        events = events.filter(occurred_at__date__gte=since)
+    if until:
+        events = events.filter(occurred_at__date__lte=until)
+    return events

@@ -248,7 +248,7 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 if env_bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -350,12 +350,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "counselling.tasks.send_follow_up_reminders_task",
         "schedule": crontab(hour=5, minute=0),  # mornings from West Africa to Indonesia
     },
+    "referral-reminders": {
+        "task": "referrals.tasks.send_referral_reminders_task",
+        "schedule": crontab(hour=5, minute=15),
+    },
+    "jobfair-slot-reminders": {"task": "jobfairs.tasks.send_slot_reminders_task", "schedule": crontab(minute="*/15")},
+    "jobfair-surveys": {"task": "jobfairs.tasks.send_fair_surveys_task", "schedule": crontab(minute=5)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- Wagtail --------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Counselling portal"
 WAGTAILADMIN_BASE_URL = SITE_URL
+WAGTAILADMIN_LOGIN_URL = "account_login"  # the same login, with the same second factor, as the rest
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 

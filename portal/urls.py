@@ -6,6 +6,7 @@ from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from wagtail.admin import urls as wagtailadmin_urls
 
@@ -19,6 +20,7 @@ portal_patterns = (
         path("staff/", views.staff_home, name="staff-home"),
         path("staff/team/", views.staff_list, name="staff-list"),
         path("staff/team/invite/", views.staff_invite, name="staff-invite"),
+        path("staff/audit/", views.audit_log, name="audit-log"),
         path("me/", views.me, name="me"),
         path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     ],
@@ -29,12 +31,16 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("django-admin/", admin.site.urls),
+    # Wagtail's own password-only login would skip the second factor: everyone signs in through allauth.
+    path("cms-admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("cms-admin/", include(wagtailadmin_urls)),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),
     path("staff/", include("counselling.urls")),
+    path("", include("referrals.urls")),
+    path("", include("jobfairs.urls")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=True,
 )

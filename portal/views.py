@@ -15,15 +15,17 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.access import Role
+from portal.audit import record_event
 from portal.emails import invitation_from_token
 from portal.errors import DomainError
-from portal.forms import AcceptInvitationForm, InviteStaffForm, LanguagePreferenceForm
-from portal.selectors import list_team
+from portal.forms import AcceptInvitationForm, AuditSearchForm, InviteStaffForm, LanguagePreferenceForm
+from portal.selectors import list_audit_events, list_team
 from portal.services import accept_invitation, invite_staff, set_preferred_language
 
 TEAM_ROLES = (Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.ADMIN)
@@ -85,6 +87,13 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     access = request.access
     if not access.has_membership:
         return redirect("portal:me")
+    if access.roles == {Role.PARTNER}:
+        return redirect("referrals:partner-inbox")
+    if access.roles == {Role.EMPLOYER}:
+        try:
+            return redirect("jobfairs:employer-dashboard")
+        except NoReverseMatch:
+            pass  # the job fairs app has no dashboard yet: the staff home lists the roles
     return render(request, "portal/staff/home.html", {"memberships": access.memberships})
 
 
@@ -120,6 +129,21 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("portal:staff-list")
     return render(request, "portal/staff/invite.html", {"form": form})
+
+
+@role_required(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR)
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Who did what: e.g. everyone who opened one client's case file. Searching is itself audited."""
+    form = AuditSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = list_audit_events(access=request.access, **filters)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    if filters.get("client_code"):
+        record_event(
+            actor=request.user, action="portal.audit.searched", details={"client_code": filters["client_code"]}
+        )
+    return render(request, "portal/staff/audit.html", {"form": form, "page": page})
 
 
 @never_cache

@@ -81,7 +81,7 @@ POST_ONLY = {
 
 
 def test_outsider_gets_404_for_a_document_of_another_centre(client, counsellor, outsider, case) -> None:
-    from tests.test_access_matrix import document_kwargs  # reuses the matrix's document maker
+    from tests.counselling.access_rows import document_kwargs  # reuses the matrix row's document maker
 
     class Request:
         @staticmethod
@@ -285,7 +285,7 @@ def test_stale_status_form_is_refused_with_message(client, counsellor, case) -> 
 
 
 def test_document_download_is_an_audited_attachment(client, counsellor, case) -> None:
-    from tests.test_access_matrix import document_kwargs
+    from tests.counselling.access_rows import document_kwargs
 
     class Request:
         @staticmethod

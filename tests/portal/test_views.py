@@ -65,7 +65,14 @@ def test_returnee_is_sent_to_own_page_from_staff_home(client, returnee) -> None:
     assert response["Location"] == "/en/me/"
 
 
-@pytest.mark.parametrize("role", ["partner", "employer", "counsellor", "programme_analyst"])
+def test_partner_is_sent_on_to_the_referral_inbox(client, partner) -> None:
+    client.force_login(partner.user)
+    response = client.get("/en/staff/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("referrals:partner-inbox")
+
+
+@pytest.mark.parametrize("role", ["counsellor", "programme_analyst", "editor", "country_coordinator"])
 def test_staff_home_shows_the_members_own_roles(client, persona_for, role: str) -> None:
     persona = persona_for(role)
     client.force_login(persona.user)
@@ -147,3 +154,54 @@ def test_staff_list_page_weighs_under_100_kb(client, manager, centre_a) -> None:
     html = client.get("/en/staff/team/").content
     css = Path(finders.find("portal/site.css")).read_bytes()
     assert len(html) + len(css) < 100_000, len(html) + len(css)
+
+
+@pytest.mark.parametrize("url", ["/cms-admin/login/", "/django-admin/login/"])
+def test_admin_logins_go_through_the_portal_login_with_mfa(client, db, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_wagtail_admin_sends_anonymous_users_to_the_portal_login(client, db) -> None:
+    response = client.get("/cms-admin/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+AUDIT_QUERIES = 14
+
+
+def test_manager_finds_who_opened_a_clients_case(
+    client, manager, counsellor, outsider, django_assert_num_queries
+) -> None:
+    from tests.factories import CaseFactory, ClientFactory
+
+    case = CaseFactory(client=ClientFactory(centre=counsellor.centre))
+    other = CaseFactory(client=ClientFactory(centre=counsellor.centre))
+    for viewer in (counsellor, manager):
+        client.force_login(viewer.user)
+        client.get(reverse("counselling:case-detail", kwargs={"public_id": case.public_id}))
+    client.get(reverse("counselling:case-detail", kwargs={"public_id": other.public_id}))
+    client.force_login(manager.user)
+    response = client.get(reverse("portal:audit-log"), {"client_code": case.client.code})
+    html = response.content.decode()
+    assert html.count("counselling.case.viewed") == 2
+    assert str(other.public_id) not in html
+    with django_assert_num_queries(AUDIT_QUERIES):
+        client.get(reverse("portal:audit-log"), {"action": "counselling"})
+    for _ in range(20):
+        client.get(reverse("counselling:case-detail", kwargs={"public_id": other.public_id}))
+    with django_assert_num_queries(AUDIT_QUERIES):
+        client.get(reverse("portal:audit-log"), {"action": "counselling"})
+
+
+def test_manager_of_another_centre_sees_none_of_it(client, counsellor, outsider_manager) -> None:
+    from tests.factories import CaseFactory, ClientFactory
+
+    case = CaseFactory(client=ClientFactory(centre=counsellor.centre))
+    client.force_login(counsellor.user)
+    client.get(reverse("counselling:case-detail", kwargs={"public_id": case.public_id}))
+    client.force_login(outsider_manager.user)
+    html = client.get(reverse("portal:audit-log"), {"client_code": case.client.code}).content.decode()
+    assert "counselling.case.viewed" not in html

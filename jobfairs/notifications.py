@@ -1,0 +1,173 @@
+"""E-mails of the job fairs app, each in its recipient's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from jobfairs.ics import booking_ics
+from jobfairs.models import (
+    Booking,
+    BookingStatus,
+    Booth,
+    FairStatus,
+    JobFair,
+    Registration,
+    RegistrationStatus,
+)
+from portal.access import unscoped
+from portal.models import Membership, User
+
+
+def _send(*, to: str, language: str, template: str, context: dict[str, Any], ics: Booking | None = None) -> None:
+    if not to:
+        return
+    with translation.override(language):
+        subject = render_to_string(f"jobfairs/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"jobfairs/email/{template}_body.txt", context)
+        message = EmailMessage(subject, body, None, [to])
+        if ics is not None:
+            summary = _("Meeting with %(employer)s") % {"employer": ics.slot.booth.employer.name}
+            message.attach("meeting.ics", booking_ics(ics, summary=summary), "text/calendar")
+    message.send()
+
+
+def _recipient(registration: Registration) -> tuple[str, str]:
+    if registration.user_id:
+        return registration.user.email, registration.user.preferred_language
+    return registration.client.email, settings.LANGUAGE_CODE
+
+
+def _my_link() -> str:
+    return settings.SITE_URL + reverse("jobfairs:registration-list")
+
+
+def send_registration_confirmation(*, registration_id: int) -> None:
+    with unscoped():
+        registration = Registration.objects.select_related("fair", "user", "client").get(pk=registration_id)
+    to, language = _recipient(registration)
+    _send(to=to, language=language, template="registered", context={"r": registration, "link": _my_link()})
+
+
+def send_promotion_notice(*, registration_id: int) -> None:
+    with unscoped():
+        registration = Registration.objects.select_related("fair", "user", "client").get(pk=registration_id)
+    to, language = _recipient(registration)
+    _send(to=to, language=language, template="promoted", context={"r": registration, "link": _my_link()})
+
+
+def send_booking_confirmation(*, booking_id: int) -> None:
+    with unscoped():
+        booking = Booking.objects.select_related(
+            "slot__booth__fair", "slot__booth__employer", "registration__user", "registration__client"
+        ).get(pk=booking_id)
+    to, language = _recipient(booking.registration)
+    _send(to=to, language=language, template="booked", context=_booking_context(booking), ics=booking)
+
+
+def _booking_context(booking: Booking) -> dict[str, Any]:
+    fair = booking.slot.booth.fair
+    return {
+        "booking": booking,
+        "employer": booking.slot.booth.employer,
+        "fair": fair,
+        "local_start": timezone.localtime(booking.slot.starts_at, fair.zone),
+        "zone": fair.time_zone,
+        "link": _my_link(),
+    }
+
+
+REMINDER_WINDOW = dt.timedelta(hours=1)
+
+
+def send_slot_reminders(*, now: dt.datetime) -> int:
+    """Remind candidates of meetings starting within the next hour, once each.
+
+    Each booking is claimed by setting `reminded_at` with a conditional UPDATE
+    in its own transaction before the e-mail goes out: a repeated or parallel
+    run finds nothing left to claim.
+    """
+    with unscoped():
+        due = list(
+            Booking.objects.filter(
+                status=BookingStatus.ACTIVE,
+                reminded_at__isnull=True,
+                slot__starts_at__gt=now,
+                slot__starts_at__lte=now + REMINDER_WINDOW,
+            ).values_list("pk", flat=True)
+        )
+    sent = 0
+    for pk in due:
+        with transaction.atomic(), unscoped():
+            claimed = Booking.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now)
+            if not claimed:
+                continue
+            booking = Booking.objects.select_related(
+                "slot__booth__fair", "slot__booth__employer", "registration__user", "registration__client"
+            ).get(pk=pk)
+            to, language = _recipient(booking.registration)
+            _send(to=to, language=language, template="reminder", context=_booking_context(booking), ics=booking)
+        sent += 1
+    return sent
+
+
+def send_fair_surveys(*, now: dt.datetime) -> int:
+    """After a fair: mark who did not come, and send the survey to attendees and to the booths' employers.
+
+    Idempotent: each registration and booth is sent once (`survey_sent_at`),
+    and the fair is marked done (`closed_at`) when everything went out.
+    """
+    sent = 0
+    fairs = list(JobFair.objects.filter(ends_at__lte=now, closed_at__isnull=True).exclude(status=FairStatus.DRAFT))
+    for fair in fairs:
+        with unscoped():
+            Registration.objects.filter(fair=fair, status=RegistrationStatus.REGISTERED).update(
+                status=RegistrationStatus.NO_SHOW
+            )
+            attendee_ids = list(
+                Registration.objects.filter(
+                    fair=fair, status=RegistrationStatus.ATTENDED, survey_sent_at__isnull=True, user__isnull=False
+                ).values_list("pk", flat=True)
+            )
+        link = settings.SITE_URL + reverse("jobfairs:survey-answer", kwargs={"public_id": fair.public_id})
+        for pk in attendee_ids:
+            with transaction.atomic(), unscoped():
+                if not Registration.objects.filter(pk=pk, survey_sent_at__isnull=True).update(survey_sent_at=now):
+                    continue
+                user = Registration.objects.select_related("user").get(pk=pk).user
+                _send(
+                    to=user.email,
+                    language=user.preferred_language,
+                    template="survey",
+                    context={"fair": fair, "link": link},
+                )
+            sent += 1
+        for booth in Booth.objects.filter(fair=fair, survey_sent_at__isnull=True):
+            with transaction.atomic():
+                if not Booth.objects.filter(pk=booth.pk, survey_sent_at__isnull=True).update(survey_sent_at=now):
+                    continue
+                with unscoped():
+                    user_ids = Membership.objects.filter(employer_id=booth.employer_id, is_active=True).values(
+                        "user_id"
+                    )
+                for user in User.objects.filter(pk__in=user_ids, is_active=True):
+                    _send(
+                        to=user.email,
+                        language=user.preferred_language,
+                        template="survey",
+                        context={"fair": fair, "link": link},
+                    )
+                    sent += 1
+        if fair.status == FairStatus.PUBLISHED:
+            fair.status = FairStatus.CLOSED
+        fair.closed_at = now
+        fair.save(update_fields=["status", "closed_at"])
+    return sent

@@ -1,0 +1,451 @@
+"""Reads of the job fairs app that views share: public pages filtered to what may be shown,
+personal data through the one door (`visible_to`), counts as subqueries so that a page's
+query count does not grow with its rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Avg, Count, Exists, FloatField, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from jobfairs.models import (
+    ACTIVE_REGISTRATION,
+    Application,
+    ApplicationStatus,
+    Booking,
+    BookingStatus,
+    Booth,
+    Employer,
+    FairFormat,
+    FairStatus,
+    JobFair,
+    MeetingSlot,
+    Registration,
+    RegistrationStatus,
+    RespondentKind,
+    SurveyResponse,
+    Vacancy,
+    VettingStatus,
+    shares_profile_q,
+)
+from portal.access import Access, Role, get_visible_or_404
+
+PUBLIC_PAGE = 20
+
+
+def _count(queryset: QuerySet, group: str) -> Subquery:
+    """A correlated COUNT(*) subquery: `queryset` filtered on OuterRef already, grouped by `group`."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values(group).annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()
+        ),
+        0,
+    )
+
+
+# --- Public -------------------------------------------------------------------------------
+
+
+def list_public_fairs(*, past: bool = False, country: str = "", fair_format: str = "") -> QuerySet[JobFair]:
+    """Published fairs (and closed ones), upcoming first, or past ones newest first."""
+    fairs = JobFair.objects.public().select_related("country")
+    now = timezone.now()
+    fairs = fairs.filter(ends_at__lt=now).order_by("-starts_at") if past else fairs.filter(ends_at__gte=now)
+    if country:
+        fairs = fairs.filter(country_id=country)
+    if fair_format:
+        fairs = fairs.filter(format=fair_format)
+    return fairs.annotate(
+        booth_count=_count(
+            Booth.objects.filter(fair=OuterRef("pk"), employer__vetting_status=VettingStatus.VERIFIED), "fair"
+        )
+    )
+
+
+def get_public_fair(*, public_id: UUID) -> JobFair:
+    fair = get_visible_or_404(JobFair.objects.public().select_related("country"), public_id=public_id)
+    return fair
+
+
+def list_public_booths(*, fair: JobFair) -> QuerySet[Booth]:
+    """Booths of verified employers at the fair, with their number of free future slots."""
+    free = MeetingSlot.objects.filter(booth=OuterRef("pk"), starts_at__gt=timezone.now()).exclude(
+        Exists(Booking._base_manager.filter(slot=OuterRef("pk"), status=BookingStatus.ACTIVE))
+    )
+    return (
+        Booth.objects.filter(fair=fair, employer__vetting_status=VettingStatus.VERIFIED)
+        .select_related("employer")
+        .annotate(free_slots=_count(free, "booth"))
+        .order_by("employer__name")
+    )
+
+
+def list_public_vacancies(*, fair: JobFair | None = None, employer: Employer | None = None) -> QuerySet[Vacancy]:
+    vacancies = Vacancy.objects.public().select_related("employer", "country")
+    if fair is not None:
+        vacancies = vacancies.filter(fair=fair)
+    if employer is not None:
+        vacancies = vacancies.filter(employer=employer)
+    return vacancies
+
+
+def get_public_booth(*, public_id: UUID) -> Booth:
+    return get_visible_or_404(
+        Booth.objects.filter(
+            fair__in=JobFair.objects.public(), employer__vetting_status=VettingStatus.VERIFIED
+        ).select_related("fair__country", "employer"),
+        public_id=public_id,
+    )
+
+
+def list_booth_slots(*, booth: Booth) -> QuerySet[MeetingSlot]:
+    """The booth's future slots, each marked taken or free (who booked is not shown)."""
+    return MeetingSlot.objects.filter(booth=booth, starts_at__gt=timezone.now()).annotate(
+        taken=Exists(Booking._base_manager.filter(slot=OuterRef("pk"), status=BookingStatus.ACTIVE))
+    )
+
+
+def get_public_vacancy(*, public_id: UUID) -> Vacancy:
+    return get_visible_or_404(
+        Vacancy.objects.public().select_related("employer", "country", "fair"), public_id=public_id
+    )
+
+
+def get_public_slot(*, public_id: UUID) -> MeetingSlot:
+    return get_visible_or_404(
+        MeetingSlot.objects.filter(
+            booth__employer__vetting_status=VettingStatus.VERIFIED, booth__fair__in=JobFair.objects.public()
+        ).select_related("booth__fair"),
+        public_id=public_id,
+    )
+
+
+# --- Candidates -----------------------------------------------------------------------------
+
+
+def get_my_registration(*, access: Access, fair: JobFair) -> Registration | None:
+    if not access.is_authenticated:
+        return None
+    return (
+        Registration.objects.visible_to(access)
+        .filter(fair=fair, user_id=access.user_id)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .first()
+    )
+
+
+def list_my_registrations(*, access: Access) -> QuerySet[Registration]:
+    """The returnee's registrations with their bookings (one query each, whatever the number)."""
+    bookings = (
+        Booking.objects.visible_to(access)
+        .filter(status=BookingStatus.ACTIVE)
+        .select_related("slot__booth__employer")
+        .order_by("slot__starts_at")
+    )
+    return (
+        Registration.objects.visible_to(access)
+        .filter(user_id=access.user_id)
+        .select_related("fair__country")
+        .prefetch_related(Prefetch("bookings", queryset=bookings, to_attr="active_bookings"))
+        .order_by("-fair__starts_at")
+    )
+
+
+def list_my_applications(*, access: Access) -> QuerySet[Application]:
+    return (
+        Application.objects.visible_to(access)
+        .filter(applicant_id=access.user_id)
+        .select_related("vacancy__employer")
+        .order_by("-created_at")
+    )
+
+
+def get_my_registration_by_id(*, access: Access, public_id: UUID) -> Registration:
+    return get_visible_or_404(
+        Registration.objects.visible_to(access).filter(user_id=access.user_id).select_related("fair"),
+        public_id=public_id,
+    )
+
+
+def get_my_booking(*, access: Access, public_id: UUID) -> Booking:
+    return get_visible_or_404(
+        Booking.objects.visible_to(access)
+        .filter(registration__user_id=access.user_id)
+        .select_related("slot__booth__fair", "slot__booth__employer", "registration"),
+        public_id=public_id,
+    )
+
+
+def get_my_application(*, access: Access, public_id: UUID) -> Application:
+    return get_visible_or_404(
+        Application.objects.visible_to(access).filter(applicant_id=access.user_id), public_id=public_id
+    )
+
+
+# --- Employers --------------------------------------------------------------------------------
+
+
+def get_my_employer(*, access: Access) -> Employer:
+    membership = access.primary(Role.EMPLOYER)
+    if membership is None or membership.employer is None:
+        raise Http404
+    return membership.employer
+
+
+@dataclass
+class EmployerDashboard:
+    employer: Employer
+    booths: list[Booth]
+    open_fairs: list[JobFair]
+    vacancies: list[Vacancy]
+    bookings: list[Booking]
+    applications: list[Application]
+
+
+def employer_dashboard(*, access: Access) -> EmployerDashboard:
+    """Everything an employer manages: booths (with candidate counts), fairs to join, vacancies,
+    upcoming bookings and applications. A fixed number of queries."""
+    employer = get_my_employer(access=access)
+    registrations = Registration._base_manager.filter(fair=OuterRef("fair"), status__in=ACTIVE_REGISTRATION)
+    booths = list(
+        Booth.objects.filter(employer=employer)
+        .select_related("fair")
+        .annotate(
+            candidate_count=_count(registrations, "fair"),
+            sharing_count=_count(registrations.filter(shares_profile_q()), "fair"),
+            slot_count=_count(MeetingSlot.objects.filter(booth=OuterRef("pk")), "booth"),
+        )
+        .order_by("-fair__starts_at")
+    )
+    joined = [booth.fair_id for booth in booths]
+    open_fairs = list(
+        JobFair.objects.filter(status=FairStatus.PUBLISHED, ends_at__gt=timezone.now())
+        .exclude(pk__in=joined)
+        .order_by("starts_at")[:10]
+    )
+    vacancies = list(
+        Vacancy.objects.filter(employer=employer)
+        .annotate(application_count=_count(Application._base_manager.filter(vacancy=OuterRef("pk")), "vacancy"))
+        .order_by("-created_at")
+    )
+    bookings = list(
+        Booking.objects.visible_to(access)
+        .filter(slot__booth__employer=employer, status=BookingStatus.ACTIVE, slot__ends_at__gte=timezone.now())
+        .select_related("slot__booth__fair", "registration__user", "registration__client")
+        .annotate(
+            shared=Exists(Registration._base_manager.filter(pk=OuterRef("registration_id")).filter(shares_profile_q()))
+        )
+        .order_by("slot__starts_at")[:100]
+    )
+    applications = list(
+        Application.objects.visible_to(access)
+        .filter(vacancy__employer=employer)
+        .exclude(status=ApplicationStatus.WITHDRAWN)
+        .select_related("vacancy", "applicant")
+        .order_by("-created_at")[:100]
+    )
+    return EmployerDashboard(employer, booths, open_fairs, vacancies, bookings, applications)
+
+
+def get_my_booth(*, access: Access, public_id: UUID) -> Booth:
+    """One of the employer's own booths; another employer's booth is 404."""
+    return get_visible_or_404(
+        Booth.objects.filter(employer_id__in=access.employer_ids()).select_related("fair", "employer"),
+        public_id=public_id,
+    )
+
+
+def get_my_vacancy(*, access: Access, public_id: UUID) -> Vacancy:
+    return get_visible_or_404(
+        Vacancy.objects.filter(employer_id__in=access.employer_ids()).select_related("employer"), public_id=public_id
+    )
+
+
+def get_employer_application(*, access: Access, public_id: UUID) -> Application:
+    return get_visible_or_404(
+        Application.objects.visible_to(access)
+        .filter(vacancy__employer_id__in=access.employer_ids())
+        .select_related("vacancy"),
+        public_id=public_id,
+    )
+
+
+def list_candidates(*, access: Access, booth: Booth) -> tuple[list[Registration], int]:
+    """The fair's candidates who agreed to share their profile (the scope lets nobody else through),
+    and the number of all registered candidates, which is all an employer learns about the others."""
+    shared = list(
+        Registration.objects.visible_to(access)
+        .filter(fair_id=booth.fair_id, status__in=ACTIVE_REGISTRATION)
+        .select_related("user", "client")
+        .order_by("created_at")
+    )
+    total = Registration._base_manager.filter(fair_id=booth.fair_id, status__in=ACTIVE_REGISTRATION).count()
+    return shared, total
+
+
+# --- Staff -------------------------------------------------------------------------------------
+
+
+def list_staffed_fairs(*, access: Access) -> QuerySet[JobFair]:
+    registrations = Registration._base_manager.filter(fair=OuterRef("pk"))
+    return (
+        JobFair.objects.staffed_by(access)
+        .select_related("country")
+        .annotate(
+            registered_count=_count(registrations.filter(status__in=ACTIVE_REGISTRATION), "fair"),
+            waitlisted_count=_count(registrations.filter(status=RegistrationStatus.WAITLISTED), "fair"),
+        )
+        .order_by("-starts_at")
+    )
+
+
+def get_staffed_fair(*, access: Access, public_id: UUID, roles: tuple[str, ...] = ()) -> JobFair:
+    return get_visible_or_404(JobFair.objects.staffed_by(access, *roles).select_related("country"), public_id=public_id)
+
+
+def list_fair_registrations(*, access: Access, fair: JobFair) -> QuerySet[Registration]:
+    return (
+        Registration.objects.visible_to(access)
+        .filter(fair=fair)
+        .select_related("user", "client")
+        .annotate(
+            booking_count=_count(
+                Booking._base_manager.filter(registration=OuterRef("pk"), status="active"), "registration"
+            )
+        )
+        .order_by("status", "created_at")
+    )
+
+
+# --- Outcomes and lessons learned ---------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What one fair (or all fairs of one format) achieved."""
+
+    label: str
+    fairs: int = 0
+    registrations: int = 0
+    attended: int = 0
+    meetings: int = 0
+    applications: int = 0
+    hires: int = 0
+    survey_count: int = 0
+    satisfaction_sum: float = 0.0
+    problems: int = 0
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return round(100 * self.attended / self.registrations) if self.registrations else None
+
+    @property
+    def satisfaction(self) -> float | None:
+        return round(self.satisfaction_sum / self.survey_count, 1) if self.survey_count else None
+
+    @property
+    def problem_rate(self) -> float | None:
+        return round(100 * self.problems / self.survey_count) if self.survey_count else None
+
+
+def annotate_outcomes(fairs: QuerySet[JobFair]) -> QuerySet[JobFair]:
+    """Counts and survey results per fair, as subqueries: one query however many fairs."""
+    registrations = Registration._base_manager.filter(fair=OuterRef("pk"))
+    surveys = SurveyResponse._base_manager.filter(fair=OuterRef("pk"))
+    applications = Application._base_manager.filter(vacancy__fair=OuterRef("pk"))
+    meetings = Booking._base_manager.filter(
+        slot__booth__fair=OuterRef("pk"),
+        status=BookingStatus.ACTIVE,
+        registration__status=RegistrationStatus.ATTENDED,
+    )
+
+    def avg(queryset: QuerySet, group: str) -> Subquery:
+        return Subquery(
+            queryset.order_by().values(group).annotate(a=Avg("satisfaction")).values("a")[:1],
+            output_field=FloatField(),
+        )
+
+    return fairs.annotate(
+        n_registrations=_count(registrations.filter(status__in=ACTIVE_REGISTRATION), "fair"),
+        n_attended=_count(registrations.filter(status=RegistrationStatus.ATTENDED), "fair"),
+        n_meetings=_count(meetings, "slot__booth__fair"),
+        n_applications=_count(applications, "vacancy__fair"),
+        n_hires=_count(applications.filter(status=ApplicationStatus.HIRED), "vacancy__fair"),
+        n_surveys=_count(surveys, "fair"),
+        n_problems=_count(surveys.filter(technical_problems=True), "fair"),
+        avg_satisfaction=avg(surveys, "fair"),
+        avg_candidates=avg(surveys.filter(kind=RespondentKind.CANDIDATE), "fair"),
+        avg_employers=avg(surveys.filter(kind=RespondentKind.EMPLOYER), "fair"),
+    )
+
+
+def fair_outcome(fair: JobFair) -> Outcome:
+    """The outcome of one annotated fair."""
+    return Outcome(
+        label=fair.localized_title,
+        fairs=1,
+        registrations=fair.n_registrations,
+        attended=fair.n_attended,
+        meetings=fair.n_meetings,
+        applications=fair.n_applications,
+        hires=fair.n_hires,
+        survey_count=fair.n_surveys,
+        satisfaction_sum=(fair.avg_satisfaction or 0) * fair.n_surveys,
+        problems=fair.n_problems,
+    )
+
+
+@dataclass
+class LessonsLearned:
+    fairs: list[tuple[JobFair, Outcome]]
+    by_format: list[Outcome]
+    total: Outcome
+
+
+def lessons_learned(*, access: Access) -> LessonsLearned:
+    """Per fair and across fairs by format (virtual / hybrid / on-site), for the fairs in the user's scope
+    that have taken place. One query."""
+    fairs = list(
+        annotate_outcomes(
+            JobFair.objects.staffed_by(access, Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR)
+            .filter(starts_at__lte=timezone.now())
+            .exclude(status=FairStatus.DRAFT)
+            .select_related("country")
+            .order_by("-starts_at")
+        )
+    )
+    rows = [(fair, fair_outcome(fair)) for fair in fairs]
+    grouped: dict[str, Outcome] = {value: Outcome(label=str(label)) for value, label in FairFormat.choices}
+    total = Outcome(label="")
+    for fair, outcome in rows:
+        for bucket in (grouped[fair.format], total):
+            _add(bucket, outcome)
+    return LessonsLearned(fairs=rows, by_format=list(grouped.values()), total=total)
+
+
+def _add(bucket: Outcome, outcome: Outcome) -> None:
+    for name in (
+        "fairs",
+        "registrations",
+        "attended",
+        "meetings",
+        "applications",
+        "hires",
+        "survey_count",
+        "satisfaction_sum",
+        "problems",
+    ):
+        setattr(bucket, name, getattr(bucket, name) + getattr(outcome, name))
+
+
+def group_by(items: list[Any], key: str) -> dict[Any, list[Any]]:
+    grouped: dict[Any, list[Any]] = defaultdict(list)
+    for item in items:
+        grouped[getattr(item, key)].append(item)
+    return grouped

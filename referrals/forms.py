@@ -1,0 +1,118 @@
+"""Forms of the referrals app: validation only; choices come from selectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from counselling.forms import DATE, SPOKEN_LANGUAGES
+from portal.forms_base import SafeTextMixin
+from portal.geography import COUNTRIES
+from referrals.models import Delivery, Outcome, ReferralStatus, ServiceCategory, SharedField, Urgency
+
+
+class ReferralForm(SafeTextMixin, forms.Form):
+    service = forms.ModelChoiceField(label=_("Service"), queryset=None)
+    reason = forms.CharField(label=_("Reason for the referral"), widget=forms.Textarea(attrs={"rows": 3}))
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE)
+    shared_fields = forms.MultipleChoiceField(
+        label=_("Share with the partner"),
+        choices=SharedField.choices,
+        initial=[SharedField.NAME, SharedField.PHONE],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only what the partner needs. Nothing is shared without the client's consent."),
+    )
+    due_on = forms.DateField(
+        label=_("Answer expected by"), required=False, widget=DATE, help_text=_("Seven days from today when empty.")
+    )
+    save_as_draft = forms.BooleanField(label=_("Keep as a draft, do not send yet"), required=False)
+
+    def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+        self.fields["service"].label_from_instance = lambda s: f"{s.organization.name}: {s.name}"
+
+    def clean_due_on(self) -> dt.date | None:
+        value = self.cleaned_data.get("due_on")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("The answer cannot be expected in the past."))
+        return value
+
+
+class PartnerAnswerForm(SafeTextMixin, forms.Form):
+    status = forms.ChoiceField(label=_("New status"), widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[("", "—"), *Outcome.choices],
+        required=False,
+        help_text=_("Needed when the client completed the service."),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when you decline: say why."),
+    )
+
+    def __init__(self, *args: Any, moves: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(m, ReferralStatus(m).label) for m in moves]
+
+
+class BoardFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Open referrals")), *ReferralStatus.choices], required=False
+    )
+    service = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+def _countries() -> list[tuple[str, str]]:
+    return [("", _("All countries")), *sorted(((c, str(f.name)) for c, f in COUNTRIES.items()), key=lambda x: x[1])]
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("All")), *ServiceCategory.choices], required=False
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=[("", _("All")), *SPOKEN_LANGUAGES], required=False)
+    delivery = forms.ChoiceField(label=_("Delivery"), choices=[("", _("All")), *Delivery.choices], required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = _countries()
+
+
+class ServiceForm(SafeTextMixin, forms.Form):
+    organization = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"), choices=ServiceCategory.choices)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    delivery = forms.ChoiceField(label=_("Delivery"), choices=Delivery.choices)
+    eligibility = forms.CharField(
+        label=_("Who can take part"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    min_age = forms.IntegerField(label=_("Minimum age"), required=False, min_value=0, max_value=120)
+    max_age = forms.IntegerField(label=_("Maximum age"), required=False, min_value=0, max_value=120)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), choices=SPOKEN_LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    cost = forms.CharField(label=_("Cost"), max_length=100, required=False, help_text=_("Leave empty when it is free."))
+    capacity = forms.IntegerField(
+        label=_("Seats"), required=False, min_value=1, help_text=_("Leave empty when there is no limit.")
+    )
+    schedule = forms.CharField(label=_("Schedule"), max_length=200, required=False)
+    starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DATE)
+    application_deadline = forms.DateField(label=_("Application deadline"), required=False, widget=DATE)
+    url = forms.URLField(label=_("Web page"), required=False, assume_scheme="https")
+    is_published = forms.BooleanField(label=_("Show on the public opportunities pages"), required=False)
+
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations

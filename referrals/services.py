@@ -1,0 +1,373 @@
+"""Writes of the referrals app: the service directory and the closed-loop referral.
+
+The referral follows a state machine (`ALLOWED`): each move says which side
+may make it (the sending centre, the partner, or the system). Every move
+writes a `ReferralEvent`, a line on the case timeline and an audit line, in
+one transaction with a row lock on the referral.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from counselling.models import CaseEvent, CaseFile, CaseStatus, ConsentPurpose
+from counselling.services import require_consent
+from portal.access import CASEWORK_ROLES, Access, Role, unscoped
+from portal.audit import record_event
+from portal.errors import DomainError, NotAllowed
+from portal.models import User
+from referrals.models import (
+    SEAT_STATUSES,
+    Channel,
+    Location,
+    Organization,
+    Outcome,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    Service,
+    ServiceAtLocation,
+    new_link_nonce,
+)
+
+S = ReferralStatus
+SENDER, PARTNER, SYSTEM = "sender", "partner", "system"
+
+# from status -> {to status: the side that may make this move}
+ALLOWED: dict[str, dict[str, str]] = {
+    S.DRAFT: {S.SENT: SENDER, S.CANCELLED: SENDER},
+    S.SENT: {S.ACCEPTED: PARTNER, S.DECLINED: PARTNER, S.CANCELLED: SENDER},
+    S.WAITLISTED: {S.SENT: SYSTEM, S.ACCEPTED: PARTNER, S.DECLINED: PARTNER, S.CANCELLED: SENDER},
+    S.ACCEPTED: {S.ENROLLED: PARTNER, S.DROPPED_OUT: PARTNER, S.CANCELLED: SENDER},
+    S.ENROLLED: {S.COMPLETED: PARTNER, S.DROPPED_OUT: PARTNER},
+}
+DEFAULT_ANSWER_DAYS = 7
+
+
+class TransitionRefused(DomainError):
+    """The referral cannot move to that status from where it is, or not by this side."""
+
+
+def partner_moves(referral: Referral) -> list[str]:
+    """The statuses a partner may move this referral to now."""
+    return [to for to, side in ALLOWED.get(referral.status, {}).items() if side == PARTNER]
+
+
+def seats_taken(service: Service) -> int:
+    with unscoped():
+        return Referral.objects.filter(service=service, status__in=SEAT_STATUSES).count()
+
+
+def is_full(service: Service) -> bool:
+    return service.capacity is not None and seats_taken(service) >= service.capacity
+
+
+# --- Directory ---------------------------------------------------------------------------
+
+
+def _require_directory_editor(access: Access, country_id: str) -> None:
+    managed_countries = {m.centre.country_id for m in access.memberships if m.role == Role.CENTRE_MANAGER}
+    if country_id not in managed_countries | set(access.country_codes(Role.COUNTRY_COORDINATOR)):
+        raise NotAllowed(_("You can only maintain the directory of your own country."))
+
+
+@transaction.atomic
+def save_organization(
+    *, access: Access, actor: User, organization: Organization | None = None, **data: Any
+) -> Organization:
+    """Create or change a partner organisation of the user's country (managers and coordinators)."""
+    _require_directory_editor(access, data["country"].pk)
+    if organization is not None:
+        _require_directory_editor(access, organization.country_id)
+    organization = organization or Organization()
+    for key, value in data.items():
+        setattr(organization, key, value)
+    organization.save()
+    record_event(actor=actor, action="referrals.organization.saved", target=organization)
+    return organization
+
+
+@transaction.atomic
+def save_service(
+    *, access: Access, actor: User, service: Service | None = None, locations: list[Location] | None = None, **data: Any
+) -> Service:
+    """Create or change a service of an organisation in the user's country."""
+    organization: Organization = data["organization"]
+    _require_directory_editor(access, organization.country_id)
+    if service is not None:
+        _require_directory_editor(access, service.country_id)
+    min_age, max_age = data.get("min_age"), data.get("max_age")
+    if min_age is not None and max_age is not None and min_age > max_age:
+        raise DomainError(_("The minimum age is above the maximum age."), field="max_age")
+    service = service or Service()
+    for key, value in data.items():
+        setattr(service, key, value)
+    service.country_id = organization.country_id
+    service.save()
+    if locations is not None:
+        ServiceAtLocation.objects.filter(service=service).delete()
+        ServiceAtLocation.objects.bulk_create([ServiceAtLocation(service=service, location=loc) for loc in locations])
+    record_event(actor=actor, action="referrals.service.saved", target=service)
+    return service
+
+
+# --- Referrals -----------------------------------------------------------------------------
+
+
+def _age(case: CaseFile, today: dt.date) -> int | None:
+    client = case.client
+    if client.birth_date:
+        born = client.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return today.year - client.birth_year if client.birth_year else None
+
+
+def _check_eligible(case: CaseFile, service: Service) -> None:
+    today = timezone.localdate()
+    if not service.is_active:
+        raise DomainError(_("This service is not offered any more."), field="service")
+    if not service.serves_country(case.centre.country_id):
+        raise DomainError(
+            _("This service is in another country and does not serve clients from here."), field="service"
+        )
+    if service.application_deadline and service.application_deadline < today:
+        raise DomainError(_("The application deadline of this service has passed."), field="service")
+    age = _age(case, today)
+    if age is not None and (
+        (service.min_age is not None and age < service.min_age)
+        or (service.max_age is not None and age > service.max_age)
+    ):
+        raise DomainError(_("The client's age is outside the age range of this service."), field="service")
+
+
+@transaction.atomic
+def create_referral(
+    *,
+    access: Access,
+    actor: User,
+    case: CaseFile,
+    service: Service,
+    reason: str,
+    urgency: str = "routine",
+    shared_fields: list[str] | None = None,
+    due_on: dt.date | None = None,
+    send: bool = True,
+) -> Referral:
+    """Refer the case's client to a service; sent at once unless kept as a draft.
+
+    Refused without the client's consent to share with this organisation,
+    for a service that does not serve the client's country or age, on a
+    closed case, and when an open referral of this case to this service
+    exists (a double submission makes one referral, not two).
+    """
+    if case.centre_id not in access.centre_ids(*CASEWORK_ROLES):
+        raise NotAllowed(_("This case file does not exist."))
+    if case.status == CaseStatus.CLOSED:
+        raise DomainError(_("This case is closed. Reopen it before adding to it."))
+    require_consent(case.client, ConsentPurpose.SHARE_WITH_PARTNER, service.organization)
+    _check_eligible(case, service)
+    today = timezone.localdate()
+    if due_on is not None and due_on < today:
+        raise DomainError(_("The answer cannot be expected in the past."), field="due_on")
+    try:
+        with transaction.atomic():
+            referral = Referral.objects.create(
+                case=case,
+                centre_id=case.centre_id,
+                service=service,
+                organization_id=service.organization_id,
+                created_by=actor,
+                reason=reason,
+                urgency=urgency,
+                shared_fields=shared_fields or [],
+                due_on=due_on or today + dt.timedelta(days=DEFAULT_ANSWER_DAYS),
+            )
+    except IntegrityError as exc:
+        raise DomainError(_("This client already has an open referral to this service.")) from exc
+    _log(referral, actor, Channel.STAFF, "", S.DRAFT, "")
+    record_event(actor=actor, action="referrals.referral.created", target=referral, centre=case.centre_id)
+    if send:
+        referral = send_referral(access=access, actor=actor, referral=referral)
+    return referral
+
+
+@transaction.atomic
+def send_referral(*, access: Access, actor: User, referral: Referral) -> Referral:
+    """Send a draft: to the waiting list when the service is full. The partner hears of it after commit."""
+    _require_sender(access, referral)
+    locked = _lock(referral)
+    if locked.status != S.DRAFT:
+        raise TransitionRefused(_("This referral was already sent."))
+    require_consent(locked.case.client, ConsentPurpose.SHARE_WITH_PARTNER, locked.organization)
+    to_status = S.WAITLISTED if is_full(locked.service) else S.SENT
+    _move(locked, to_status, actor=actor, channel=Channel.STAFF, extra={"sent_at": timezone.now()})
+    from referrals.tasks import send_referral_to_partner_task
+
+    transaction.on_commit(lambda: send_referral_to_partner_task.delay(referral_id=locked.pk))
+    return locked
+
+
+@transaction.atomic
+def cancel_referral(*, access: Access, actor: User, referral: Referral, note: str = "") -> Referral:
+    """The sending centre withdraws a referral that has not been taken up yet."""
+    _require_sender(access, referral)
+    return _transition(referral, S.CANCELLED, side=SENDER, actor=actor, channel=Channel.STAFF, note=note)
+
+
+@transaction.atomic
+def resend_link(*, access: Access, actor: User, referral: Referral) -> Referral:
+    """Send the partner a new link; every older link stops working."""
+    _require_sender(access, referral)
+    locked = _lock(referral)
+    if locked.is_final or locked.status == S.DRAFT:
+        raise TransitionRefused(_("Only an open, sent referral can get a new link."))
+    with unscoped():
+        Referral.objects.filter(pk=locked.pk).update(link_nonce=new_link_nonce())
+    record_event(actor=actor, action="referrals.link.renewed", target=locked, centre=locked.centre_id)
+    from referrals.tasks import send_referral_to_partner_task
+
+    transaction.on_commit(lambda: send_referral_to_partner_task.delay(referral_id=locked.pk))
+    return locked
+
+
+def answer_as_partner(
+    *,
+    access: Access,
+    actor: User,
+    referral: Referral,
+    to_status: str,
+    note: str = "",
+    outcome: str = "",
+) -> Referral:
+    """A signed-in user of the receiving organisation moves the referral."""
+    if referral.organization_id not in access.organisation_ids():
+        raise NotAllowed(_("This referral does not exist."))
+    return _partner_move(referral, to_status, actor=actor, channel=Channel.PARTNER_ACCOUNT, note=note, outcome=outcome)
+
+
+def answer_by_link(*, referral: Referral, to_status: str, note: str = "", outcome: str = "") -> Referral:
+    """Someone holding a valid link (checked by `referrals.links.check_token`) moves the referral."""
+    return _partner_move(referral, to_status, actor=None, channel=Channel.PARTNER_LINK, note=note, outcome=outcome)
+
+
+@transaction.atomic
+def _partner_move(
+    referral: Referral, to_status: str, *, actor: User | None, channel: str, note: str, outcome: str
+) -> Referral:
+    if to_status == S.DECLINED and not note.strip():
+        raise DomainError(_("Say why the referral is declined."), field="note")
+    if to_status == S.COMPLETED and outcome not in Outcome.values:
+        raise DomainError(_("Choose the outcome."), field="outcome")
+    if to_status == S.ACCEPTED:
+        locked_service = Service.objects.select_for_update().get(pk=referral.service_id)
+        if is_full(locked_service):
+            raise TransitionRefused(_("The service is full. The referral stays on the waiting list."))
+    extra: dict[str, Any] = {}
+    if to_status in (S.COMPLETED, S.DROPPED_OUT) and outcome:
+        extra["outcome"] = outcome
+    if to_status == S.DECLINED:
+        extra["decline_reason"] = note
+    return _transition(referral, to_status, side=PARTNER, actor=actor, channel=channel, note=note, extra=extra)
+
+
+def _require_sender(access: Access, referral: Referral) -> None:
+    if referral.centre_id not in access.centre_ids(*CASEWORK_ROLES):
+        raise NotAllowed(_("This referral does not exist."))
+
+
+def _lock(referral: Referral) -> Referral:
+    with unscoped():
+        return (
+            Referral.objects.select_for_update()
+            .select_related("case__client", "service", "organization")
+            .get(pk=referral.pk)
+        )
+
+
+def _transition(
+    referral: Referral,
+    to_status: str,
+    *,
+    side: str,
+    actor: User | None,
+    channel: str,
+    note: str = "",
+    extra: dict[str, Any] | None = None,
+) -> Referral:
+    locked = _lock(referral)
+    allowed = ALLOWED.get(locked.status, {})
+    if allowed.get(to_status) != side:
+        raise TransitionRefused(
+            _("A referral that is “%(current)s” cannot be set to “%(target)s”.")
+            % {"current": S(locked.status).label, "target": S(to_status).label}
+        )
+    held_seat = locked.status in SEAT_STATUSES
+    _move(locked, to_status, actor=actor, channel=channel, note=note, extra=extra or {})
+    if held_seat and to_status not in SEAT_STATUSES:
+        _promote_waitlist(locked.service)
+    return locked
+
+
+def _move(
+    referral: Referral,
+    to_status: str,
+    *,
+    actor: User | None,
+    channel: str,
+    note: str = "",
+    extra: dict[str, Any] | None = None,
+) -> None:
+    from_status = referral.status
+    fields: dict[str, Any] = {"status": to_status, "updated_at": timezone.now(), **(extra or {})}
+    if to_status in (S.DECLINED, S.COMPLETED, S.DROPPED_OUT, S.CANCELLED):
+        fields["closed_at"] = timezone.now()
+    with unscoped():
+        Referral.objects.filter(pk=referral.pk).update(version=F("version") + 1, **fields)
+    for key, value in fields.items():
+        setattr(referral, key, value)
+    _log(referral, actor, channel, from_status, to_status, note)
+    record_event(
+        actor=actor,
+        action="referrals.referral.status_changed",
+        target=referral,
+        centre=referral.centre_id,
+        details={"from": from_status, "to": to_status, "channel": channel},
+    )
+
+
+def _log(referral: Referral, actor: User | None, channel: str, from_status: str, to_status: str, note: str) -> None:
+    ReferralEvent.objects.create(
+        referral=referral, actor=actor, channel=channel, from_status=from_status, to_status=to_status, note=note
+    )
+    CaseEvent.objects.create(
+        case_id=referral.case_id,
+        actor=actor,
+        kind="referral.status",
+        params={"code": referral.code, "service": referral.service.name, "status": to_status},
+    )
+
+
+def _promote_waitlist(service: Service) -> None:
+    """A seat came free: the longest-waiting referral to the service is sent to the partner."""
+    locked_service = Service.objects.select_for_update().get(pk=service.pk)
+    if is_full(locked_service):
+        return
+    with unscoped():
+        waiting = (
+            Referral.objects.select_for_update(skip_locked=True)
+            .select_related("service")
+            .filter(service=service, status=S.WAITLISTED)
+            .order_by("sent_at", "pk")
+            .first()
+        )
+    if waiting is not None:
+        _move(waiting, S.SENT, actor=None, channel=Channel.SYSTEM, note="")
+        from referrals.tasks import send_referral_to_partner_task
+
+        transaction.on_commit(lambda: send_referral_to_partner_task.delay(referral_id=waiting.pk))

@@ -1,0 +1,29 @@
+"""The referral slip: a one-page PDF with the referral code and a QR code of the partner's link."""
+
+from __future__ import annotations
+
+import qrcode
+import qrcode.image.svg
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from referrals.links import link_for
+from referrals.models import Referral
+
+
+def qr_svg(data: str) -> str:
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    return image.to_string(encoding="unicode")
+
+
+def render_slip(referral: Referral, *, language: str) -> bytes:
+    """The slip as PDF bytes, in `language` (right-to-left where it is)."""
+    from weasyprint import HTML
+
+    link = link_for(referral)
+    with translation.override(language):
+        html = render_to_string(
+            "referrals/slip.html",
+            {"referral": referral, "qr": qr_svg(link), "link": link, "LANGUAGE_BIDI": translation.get_language_bidi()},
+        )
+    return HTML(string=html).write_pdf()

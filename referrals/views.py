@@ -1,0 +1,275 @@
+"""Views of the referrals app: directory, referral board, partner inbox, and the signed partner link."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from counselling import selectors as case_selectors
+from counselling.views import _apply_error
+from portal.access import CASEWORK_ROLES, Role
+from portal.audit import record_event
+from portal.errors import DomainError
+from portal.views import role_required
+from referrals import selectors, services
+from referrals.forms import BoardFilterForm, DirectoryFilterForm, PartnerAnswerForm, ReferralForm, ServiceForm
+from referrals.links import check_token
+from referrals.models import Organization, Service
+from referrals.slip import render_slip
+
+casework = role_required(*CASEWORK_ROLES)
+DIRECTORY_ROLES = (*CASEWORK_ROLES, Role.COUNTRY_COORDINATOR)
+
+
+# --- Directory -------------------------------------------------------------------------------------
+
+
+@role_required(*DIRECTORY_ROLES)
+@require_GET
+def service_list(request: HttpRequest) -> HttpResponse:
+    form = DirectoryFilterForm(request.GET or None)
+    filters = selectors.DirectoryFilter(**form.cleaned_data) if form.is_valid() else selectors.DirectoryFilter()
+    page = Paginator(selectors.list_services(filters=filters), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    can_edit = request.access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR)
+    return render(
+        request,
+        "referrals/service_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "can_edit": can_edit},
+    )
+
+
+def _editable_organizations(request: HttpRequest) -> Any:
+    countries = {m.centre.country_id for m in request.access.memberships if m.role == Role.CENTRE_MANAGER}
+    countries |= set(request.access.country_codes(Role.COUNTRY_COORDINATOR))
+    return Organization.objects.filter(country_id__in=countries).order_by("name")
+
+
+@role_required(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def service_edit(request: HttpRequest, public_id: UUID | None = None) -> HttpResponse:
+    """Create a service, or change one of the user's country."""
+    organizations = _editable_organizations(request)
+    service = None
+    initial = None
+    if public_id is not None:
+        service = Service.objects.filter(public_id=public_id, organization__in=organizations).first()
+        if service is None:
+            raise Http404
+        initial = {f: getattr(service, f) for f in ServiceForm.base_fields}
+    form = ServiceForm(request.POST or None, initial=initial, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        data = {k: ("" if v is None and k in ("cost", "schedule") else v) for k, v in form.cleaned_data.items()}
+        try:
+            services.save_service(access=request.access, actor=request.user, service=service, **data)
+        except DomainError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("referrals:service-list")
+    return render(request, "referrals/service_form.html", {"form": form, "service": service})
+
+
+# --- Sending side ------------------------------------------------------------------------------------
+
+
+@casework
+@require_http_methods(["GET", "POST"])
+def referral_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    case = case_selectors.get_case(access=request.access, public_id=public_id)
+    form = ReferralForm(request.POST or None, services=selectors.services_for_case(country_code=case.centre.country_id))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = services.create_referral(
+                access=request.access,
+                actor=request.user,
+                case=case,
+                service=data["service"],
+                reason=data["reason"],
+                urgency=data["urgency"],
+                shared_fields=data["shared_fields"],
+                due_on=data["due_on"],
+                send=not data["save_as_draft"],
+            )
+        except DomainError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Referral %(code)s saved.") % {"code": referral.code})
+            return redirect("referrals:referral-detail", public_id=referral.public_id)
+    return render(request, "referrals/referral_form.html", {"form": form, "case": case, "client": case.client})
+
+
+@casework
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    form = BoardFilterForm(request.GET or None)
+    status = service_id = ""
+    if form.is_valid():
+        status, service_id = form.cleaned_data["status"], form.cleaned_data["service"]
+    referrals = selectors.list_board(access=request.access, status=status, service_id=service_id)
+    page = Paginator(referrals, selectors.BOARD_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "referrals/board.html",
+        {"form": form, "page": page, "counts": selectors.board_counts(access=request.access), "query": ""},
+    )
+
+
+@casework
+@require_GET
+def referral_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    referral = selectors.get_sent_referral(access=request.access, public_id=public_id)
+    record_event(actor=request.user, action="referrals.referral.viewed", target=referral, centre=referral.centre_id)
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {
+            "referral": referral,
+            "events": selectors.list_events(referral=referral),
+            "profile": selectors.shared_profile(referral),
+        },
+    )
+
+
+def _sender_action(request: HttpRequest, public_id: UUID, action: Any, success: str) -> HttpResponse:
+    referral = selectors.get_sent_referral(access=request.access, public_id=public_id)
+    try:
+        action(access=request.access, actor=request.user, referral=referral)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect("referrals:referral-detail", public_id=referral.public_id)
+
+
+@casework
+@require_POST
+def referral_send(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _sender_action(request, public_id, services.send_referral, _("Referral sent."))
+
+
+@casework
+@require_POST
+def referral_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _sender_action(request, public_id, services.cancel_referral, _("Referral cancelled."))
+
+
+@casework
+@require_POST
+def referral_resend(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _sender_action(
+        request, public_id, services.resend_link, _("A new link was sent; older links no longer work.")
+    )
+
+
+@casework
+@require_GET
+def referral_slip(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    referral = selectors.get_sent_referral(access=request.access, public_id=public_id)
+    record_event(actor=request.user, action="referrals.slip.printed", target=referral, centre=referral.centre_id)
+    response = HttpResponse(render_slip(referral, language=translation.get_language()), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{referral.code}.pdf"'
+    return response
+
+
+# --- Partner side ----------------------------------------------------------------------------------
+
+
+@role_required(Role.PARTNER)
+@require_GET
+def partner_inbox(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    page = Paginator(selectors.list_inbox(access=request.access, status=status), selectors.BOARD_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "referrals/inbox.html", {"page": page, "status": status})
+
+
+def _answer_page(
+    request: HttpRequest, referral: Any, answer: Any, *, via_link: bool, template: str = "referrals/answer.html"
+) -> HttpResponse:
+    moves = services.partner_moves(referral)
+    form = PartnerAnswerForm(request.POST or None, moves=moves)
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer(
+                to_status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                outcome=form.cleaned_data["outcome"],
+            )
+        except DomainError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Thank you. Your answer was saved."))
+            return redirect(request.path)
+    return render(
+        request,
+        template,
+        {
+            "referral": referral,
+            "form": form if moves else None,
+            "profile": selectors.shared_profile(referral),
+            "via_link": via_link,
+        },
+    )
+
+
+@role_required(Role.PARTNER)
+@require_http_methods(["GET", "POST"])
+def partner_referral(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    referral = selectors.get_received_referral(access=request.access, public_id=public_id)
+    record_event(
+        actor=request.user,
+        action="referrals.referral.viewed",
+        target=referral,
+        centre=referral.centre_id,
+        details={"channel": "partner_account"},
+    )
+
+    def answer(**kwargs: Any) -> Any:
+        return services.answer_as_partner(access=request.access, actor=request.user, referral=referral, **kwargs)
+
+    return _answer_page(request, referral, answer, via_link=False)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def link(request: HttpRequest, token: str) -> HttpResponse:
+    """A partner without an account answers through the signed link; every use is audited."""
+    check = check_token(token)
+    if check.problem:
+        record_event(
+            actor=None, action="referrals.link.refused", target=check.referral, details={"problem": check.problem}
+        )
+        return render(
+            request,
+            "referrals/link_refused.html",
+            {"problem": check.problem},
+            status=410 if check.problem != "tampered" else 400,
+        )
+    referral = check.referral
+    record_event(
+        actor=None,
+        action="referrals.link.used",
+        target=referral,
+        centre=referral.centre_id,
+        details={"method": request.method},
+    )
+
+    def answer(**kwargs: Any) -> Any:
+        return services.answer_by_link(referral=referral, **kwargs)
+
+    # The site-wide Referrer-Policy (same-origin) keeps the token in the URL from leaking to other sites;
+    # "no-referrer" would make browsers send "Origin: null" with the form, which CSRF protection refuses.
+    return _answer_page(request, referral, answer, via_link=True)

@@ -1,0 +1,130 @@
+"""Access-matrix rows of the job fairs URLs (merged by tests/test_access_matrix.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.access import everyone, only
+
+CASEWORKERS = ["counsellor", "centre_manager"]
+FAIR_STAFF = ["counsellor", "centre_manager", "country_coordinator"]
+
+
+def _fair(request: pytest.FixtureRequest, **kwargs):
+    from tests.jobfairs.factories import FairFactory
+
+    centre_a = request.getfixturevalue("centre_a")
+    return FairFactory(country=centre_a.country, centres=[centre_a], **kwargs)
+
+
+def _booth(request: pytest.FixtureRequest):
+    from tests.jobfairs.factories import BoothFactory
+
+    return BoothFactory(fair=_fair(request), employer=request.getfixturevalue("employer_org"))
+
+
+def _returnee_registration(request: pytest.FixtureRequest):
+    from tests.jobfairs.factories import RegistrationFactory
+
+    return RegistrationFactory(fair=_fair(request), user=request.getfixturevalue("returnee").user)
+
+
+def fair_kwargs(request: pytest.FixtureRequest) -> dict:
+    return {"public_id": _fair(request).public_id}
+
+
+def booth_kwargs(request: pytest.FixtureRequest) -> dict:
+    return {"public_id": _booth(request).public_id}
+
+
+def slot_kwargs(request: pytest.FixtureRequest) -> dict:
+    from tests.jobfairs.factories import SlotFactory
+
+    return {"public_id": SlotFactory(booth=_booth(request)).public_id}
+
+
+def vacancy_kwargs(request: pytest.FixtureRequest) -> dict:
+    from tests.jobfairs.factories import VacancyFactory
+
+    employer_org = request.getfixturevalue("employer_org")
+    return {"public_id": VacancyFactory(employer=employer_org, country=employer_org.country).public_id}
+
+
+def registration_kwargs(request: pytest.FixtureRequest) -> dict:
+    return {"public_id": _returnee_registration(request).public_id}
+
+
+def booking_kwargs(request: pytest.FixtureRequest) -> dict:
+    from jobfairs.models import Booking
+    from tests.jobfairs.factories import BoothFactory, SlotFactory
+
+    registration = _returnee_registration(request)
+    booth = BoothFactory(fair=registration.fair, employer=request.getfixturevalue("employer_org"))
+    return {"public_id": Booking.objects.create(slot=SlotFactory(booth=booth), registration=registration).public_id}
+
+
+def application_kwargs(request: pytest.FixtureRequest) -> dict:
+    from jobfairs.models import Application
+    from tests.jobfairs.factories import VacancyFactory
+
+    employer_org = request.getfixturevalue("employer_org")
+    vacancy = VacancyFactory(employer=employer_org, country=employer_org.country)
+    application = Application.objects.create(vacancy=vacancy, applicant=request.getfixturevalue("returnee").user)
+    return {"public_id": application.public_id}
+
+
+def past_fair_kwargs(request: pytest.FixtureRequest) -> dict:
+    """A fair that is over: the returnee attended it, the employer had a booth."""
+    from jobfairs.models import RegistrationStatus
+    from tests.jobfairs.factories import BoothFactory, RegistrationFactory, past_fair
+
+    centre_a = request.getfixturevalue("centre_a")
+    fair = past_fair(country=centre_a.country, centres=[centre_a])
+    BoothFactory(fair=fair, employer=request.getfixturevalue("employer_org"))
+    RegistrationFactory(fair=fair, user=request.getfixturevalue("returnee").user, status=RegistrationStatus.ATTENDED)
+    return {"public_id": fair.public_id}
+
+
+def returnee(status: int = 200) -> dict[str, int]:
+    return only(["returnee"], status)
+
+
+def employer(status: int = 200) -> dict[str, int]:
+    return only(["employer"], status)
+
+
+ROWS = {
+    # Public
+    "jobfairs:fair-list": (None, everyone(200)),
+    "jobfairs:fair-detail": (fair_kwargs, everyone(200)),
+    "jobfairs:booth-detail": (booth_kwargs, everyone(200)),
+    "jobfairs:vacancy-detail": (vacancy_kwargs, everyone(200)),
+    # Candidates
+    "jobfairs:registration-create": (fair_kwargs, returnee()),
+    "jobfairs:survey-answer": (past_fair_kwargs, only(["returnee", "employer"])),
+    "jobfairs:application-create": (vacancy_kwargs, returnee()),
+    "jobfairs:slot-book": (slot_kwargs, returnee(405)),
+    "jobfairs:registration-list": (None, returnee()),
+    "jobfairs:registration-cancel": (registration_kwargs, returnee(405)),
+    "jobfairs:registration-consent": (registration_kwargs, returnee(405)),
+    "jobfairs:registration-join": (registration_kwargs, returnee(405)),
+    "jobfairs:booking-cancel": (booking_kwargs, returnee(405)),
+    "jobfairs:booking-ics": (booking_kwargs, returnee()),
+    "jobfairs:application-withdraw": (application_kwargs, returnee(405)),
+    # Employers
+    "jobfairs:employer-dashboard": (None, employer()),
+    "jobfairs:booth-edit": (fair_kwargs, employer()),
+    "jobfairs:slot-create": (booth_kwargs, employer()),
+    "jobfairs:candidate-list": (booth_kwargs, employer()),
+    "jobfairs:vacancy-create": (None, employer()),
+    "jobfairs:vacancy-edit": (vacancy_kwargs, employer()),
+    "jobfairs:application-status": (application_kwargs, employer(405)),
+    # Staff
+    "jobfairs:fair-manage-list": (None, only(FAIR_STAFF)),
+    "jobfairs:fair-create": (None, only(["centre_manager"])),
+    "jobfairs:lessons": (None, only(["centre_manager", "country_coordinator"])),
+    "jobfairs:fair-manage": (fair_kwargs, only(FAIR_STAFF)),
+    "jobfairs:fair-publish": (fair_kwargs, only(["centre_manager"], 405)),
+    "jobfairs:check-in": (fair_kwargs, only(CASEWORKERS, 405)),
+    "jobfairs:client-register": (fair_kwargs, only(CASEWORKERS)),
+}
