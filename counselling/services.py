@@ -624,6 +624,11 @@ def decide_transfer(*, access: Access, actor: User, transfer: Transfer, accept: 
         )
         with unscoped():
             Client.objects.filter(pk=case.client_id).update(centre_id=transfer.to_centre_id)
+        # The reports count a case at its current centre: rebuild its history's roll-ups.
+        from portal.reports.tasks import rebuild_rollups_task
+
+        opened_on = case.opened_on.isoformat()
+        transaction.on_commit(lambda: rebuild_rollups_task.delay(start=opened_on, end=timezone.localdate().isoformat()))
     _event(case, actor, "transfer.accepted" if accept else "transfer.declined", to_centre=transfer.to_centre.name)
     record_event(
         actor=actor,

@@ -12,3 +12,11 @@ from counselling.notifications import send_follow_up_reminders
 def send_follow_up_reminders_task() -> int:
     """Daily: e-mail each counsellor their due and overdue follow-ups (once a day, whatever the retries)."""
     return send_follow_up_reminders(today=timezone.localdate())
+
+
+@shared_task(acks_late=True)
+def anonymise_expired_cases_task() -> int:
+    """Daily: anonymise clients whose cases closed longer ago than their country's retention period."""
+    from counselling.privacy import anonymise_expired_cases
+
+    return anonymise_expired_cases(today=timezone.localdate())

@@ -241,3 +241,34 @@ class FairForm(SafeTextMixin, forms.Form):
                     cleaned[name] = value.replace(tzinfo=None).replace(tzinfo=zone)
         cleaned["questions"] = [line.strip() for line in (cleaned.get("questions") or "").splitlines() if line.strip()]
         return cleaned
+
+
+class FairEditForm(FairForm):
+    """The fair form plus its title and description in every other interface language."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, name in settings.LANGUAGES:
+            if code == "en":
+                continue
+            self.fields[f"title_{code}"] = forms.CharField(
+                label=_("Title (%(language)s)") % {"language": name}, max_length=200, required=False
+            )
+            self.fields[f"description_{code}"] = forms.CharField(
+                label=_("Description (%(language)s)") % {"language": name},
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+            )
+
+    def translations(self) -> dict[str, dict[str, str]]:
+        return {
+            code: {
+                "title": self.cleaned_data.get(f"title_{code}", ""),
+                "description": self.cleaned_data.get(f"description_{code}", ""),
+            }
+            for code, _name in settings.LANGUAGES
+            if code != "en"
+        }
+
+    def fair_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if not k.startswith(("title_", "description_"))}

@@ -163,6 +163,30 @@ def create_fair(*, access: Access, actor: User, centres: list[Centre], **data: A
 
 
 @transaction.atomic
+def update_fair(
+    *, access: Access, actor: User, fair: JobFair, translations: dict[str, dict[str, str]] | None = None, **data: Any
+) -> JobFair:
+    """A manager of an organising centre changes a fair, and its title and description in other languages."""
+    _require_fair_staff(access, fair, Role.CENTRE_MANAGER)
+    _check_fair(data)
+    fair = _lock_fair(fair)
+    if fair.status not in (FairStatus.DRAFT, FairStatus.PUBLISHED):
+        raise DomainError(_("A closed or archived fair cannot be changed."))
+    for key in FAIR_FIELDS:
+        if key in data:
+            setattr(fair, key, data[key])
+    if translations is not None:
+        fair.translations = {
+            language: {k: v for k, v in texts.items() if v}
+            for language, texts in translations.items()
+            if any(texts.values())
+        }
+    fair.save()
+    record_event(actor=actor, action="jobfairs.fair.updated", target=fair)
+    return fair
+
+
+@transaction.atomic
 def publish_fair(*, access: Access, actor: User, fair: JobFair) -> JobFair:
     """Publish a draft fair: from now on it is on the public list."""
     _require_fair_staff(access, fair, Role.CENTRE_MANAGER)

@@ -37,6 +37,7 @@ urlpatterns = [
     path("staff/jobfairs/new/", views.fair_create, name="fair-create"),
     path("staff/jobfairs/lessons/", views.lessons, name="lessons"),
     path("staff/jobfairs/<uuid:public_id>/", views.fair_manage, name="fair-manage"),
+    path("staff/jobfairs/<uuid:public_id>/edit/", views.fair_edit, name="fair-edit"),
     path("staff/jobfairs/<uuid:public_id>/publish/", views.fair_publish, name="fair-publish"),
     path("staff/jobfairs/<uuid:public_id>/check-in/", views.check_in, name="check-in"),
     path("staff/jobfairs/<uuid:public_id>/register-client/", views.client_register, name="client-register"),

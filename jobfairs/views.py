@@ -28,6 +28,7 @@ from jobfairs.forms import (
     BoothForm,
     CheckInForm,
     ClientRegistrationForm,
+    FairEditForm,
     FairFilterForm,
     FairForm,
     RegistrationForm,
@@ -497,6 +498,36 @@ def fair_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The fair is saved as a draft. Publish it when it is ready."))
             return redirect("jobfairs:fair-manage", public_id=fair.public_id)
     return render(request, "jobfairs/fair_form.html", {"form": form})
+
+
+@role_required(Role.CENTRE_MANAGER)
+@require_http_methods(["GET", "POST"])
+def fair_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Change a fair, with its title and description in the other languages."""
+    fair = selectors.get_visible_or_404(JobFair.objects.staffed_by(request.access), public_id=public_id)
+    zone = zoneinfo.ZoneInfo(fair.time_zone)
+    initial: dict[str, Any] = {name: getattr(fair, name) for name in services.FAIR_FIELDS}
+    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        initial[name] = getattr(fair, name).astimezone(zone).replace(tzinfo=None)  # shown in the fair's zone
+    for code, texts in fair.translations.items():
+        initial[f"title_{code}"] = texts.get("title", "")
+        initial[f"description_{code}"] = texts.get("description", "")
+    form = FairEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_fair(
+                access=request.access,
+                actor=request.user,
+                fair=fair,
+                translations=form.translations(),
+                **form.fair_data(),
+            )
+        except DomainError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("jobfairs:fair-manage", public_id=fair.public_id)
+    return render(request, "jobfairs/fair_form.html", {"form": form, "fair": fair})
 
 
 @fair_staff

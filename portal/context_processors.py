@@ -45,6 +45,8 @@ def _team_items(access: Access) -> list[tuple[str, str]]:
     items = []
     if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.ADMIN):
         items.append((reverse("portal:staff-list"), _("Team")))
+    if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.PROGRAMME_ANALYST):
+        items.append((reverse("reports:dashboard"), _("Reports")))
     if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR):
         items.append((reverse("portal:audit-log"), _("Audit log")))
     return items

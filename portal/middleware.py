@@ -6,9 +6,11 @@ import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.csp import CSP
 from django.utils.functional import SimpleLazyObject
 
 from portal.access import get_access
@@ -90,3 +92,27 @@ class RequireStaffMFAMiddleware:
         if Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists():
             return None
         return HttpResponseRedirect(reverse("mfa_activate_totp"))
+
+
+# Wagtail's admin still renders a few inline scripts without a nonce (date pickers in its
+# filters). Inside /cms-admin/ only, and only for signed-in staff with a second factor,
+# inline scripts and styles are allowed; everything else keeps the strict, nonce-based policy.
+CMS_ADMIN_CSP = {
+    **settings.SECURE_CSP,
+    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+}
+
+
+class CMSAdminCSPMiddleware:
+    """Give the Wagtail admin the policy it can work with (see CMS_ADMIN_CSP)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/cms-admin/"):
+            response._csp_config = CMS_ADMIN_CSP  # type: ignore[attr-defined]
+        return response

@@ -333,3 +333,7 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("Audit events are append-only")
+
+
+# The reports' roll-up tables belong to this app; their module registers them.
+from portal.reports.models import *  # noqa: E402, F403

@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "portal.middleware.CMSAdminCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -342,7 +343,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"*.send_*": {"queue": "email"}, "*.build_report*": {"queue": "reports"}}
+CELERY_TASK_ROUTES = {
+    "*.send_*": {"queue": "email"},
+    "*.build_report*": {"queue": "reports"},
+    "*.rebuild_rollups*": {"queue": "reports"},
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
@@ -350,6 +355,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "counselling.tasks.send_follow_up_reminders_task",
         "schedule": crontab(hour=5, minute=0),  # mornings from West Africa to Indonesia
     },
+    "report-rollups": {"task": "portal.reports.tasks.rebuild_rollups_task", "schedule": crontab(hour=2, minute=0)},
+    "monthly-reports": {
+        "task": "portal.reports.tasks.build_monthly_reports_task",
+        "schedule": crontab(day_of_month=1, hour=3, minute=0),  # after the 02:00 roll-up rebuild
+    },
+    "retention": {"task": "counselling.tasks.anonymise_expired_cases_task", "schedule": crontab(hour=2, minute=30)},
     "referral-reminders": {
         "task": "referrals.tasks.send_referral_reminders_task",
         "schedule": crontab(hour=5, minute=15),
@@ -363,6 +374,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 WAGTAIL_SITE_NAME = "Counselling portal"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"  # the same login, with the same second factor, as the rest
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no e-mail hashes to a third party
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from the editors' browsers
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
 from portal import views
@@ -39,8 +40,17 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),
     path("staff/", include("counselling.urls")),
+    path("staff/reports/", include("portal.reports.urls")),
     path("", include("referrals.urls")),
     path("", include("jobfairs.urls")),
     path("accounts/", include("allauth.urls")),
+    # Wagtail's front-end login would skip the second factor: it goes to the portal's login.
+    path(
+        "_util/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="wagtailcore_login",
+    ),
+    # Last: every other path under a language is a Wagtail page (information site).
+    path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -49,7 +49,10 @@ def role_required(*roles: str) -> Callable:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    """The language's home: the editors' Wagtail home page when there is one, else the built-in page."""
+    from cms.home import home_page_response
+
+    return home_page_response(request) or render(request, "portal/home.html")
 
 
 @never_cache

@@ -12,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from counselling.forms import DATE, SPOKEN_LANGUAGES
 from portal.forms_base import SafeTextMixin
 from portal.geography import COUNTRIES
-from referrals.models import Delivery, Outcome, ReferralStatus, ServiceCategory, SharedField, Urgency
+from referrals.models import (
+    Delivery,
+    Location,
+    Organization,
+    Outcome,
+    ReferralStatus,
+    ServiceCategory,
+    SharedField,
+    Urgency,
+)
 
 
 class ReferralForm(SafeTextMixin, forms.Form):
@@ -89,6 +98,23 @@ class DirectoryFilterForm(forms.Form):
         self.fields["country"].choices = _countries()
 
 
+class OrganizationForm(SafeTextMixin, forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "organization_type", "country", "description", "email", "website", "phone"]
+
+    def __init__(self, *args: Any, countries: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = countries
+        self.fields["website"].assume_scheme = "https"
+
+
+class LocationForm(SafeTextMixin, forms.Form):
+    name = forms.CharField(label=_("Name of the place"), max_length=200)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    city = forms.CharField(label=_("City"), max_length=100)
+
+
 class ServiceForm(SafeTextMixin, forms.Form):
     organization = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -112,7 +138,13 @@ class ServiceForm(SafeTextMixin, forms.Form):
     application_deadline = forms.DateField(label=_("Application deadline"), required=False, widget=DATE)
     url = forms.URLField(label=_("Web page"), required=False, assume_scheme="https")
     is_published = forms.BooleanField(label=_("Show on the public opportunities pages"), required=False)
+    locations = forms.ModelMultipleChoiceField(
+        label=_("Where"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
+        self.fields["locations"].queryset = Location.objects.filter(organization__in=organizations).select_related(
+            "organization"
+        )

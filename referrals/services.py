@@ -94,6 +94,19 @@ def save_organization(
 
 
 @transaction.atomic
+def add_location(
+    *, access: Access, actor: User, organization: Organization, name: str, city: str, address: str = ""
+) -> Location:
+    """Add a place where the organisation delivers services, in its own country."""
+    _require_directory_editor(access, organization.country_id)
+    location = Location.objects.create(
+        organization=organization, name=name, city=city, address=address, country_id=organization.country_id
+    )
+    record_event(actor=actor, action="referrals.location.added", target=location)
+    return location
+
+
+@transaction.atomic
 def save_service(
     *, access: Access, actor: User, service: Service | None = None, locations: list[Location] | None = None, **data: Any
 ) -> Service:
@@ -111,6 +124,8 @@ def save_service(
     service.country_id = organization.country_id
     service.save()
     if locations is not None:
+        if any(location.organization_id != organization.pk for location in locations):
+            raise DomainError(_("Choose places of this organisation."), field="locations")
         ServiceAtLocation.objects.filter(service=service).delete()
         ServiceAtLocation.objects.bulk_create([ServiceAtLocation(service=service, location=loc) for loc in locations])
     record_event(actor=actor, action="referrals.service.saved", target=service)

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import qrcode
-import qrcode.image.svg
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from portal.qr import qr_svg
 from referrals.links import link_for
 from referrals.models import Referral
-
-
-def qr_svg(data: str) -> str:
-    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
-    return image.to_string(encoding="unicode")
 
 
 def render_slip(referral: Referral, *, language: str) -> bytes:

@@ -21,7 +21,15 @@ from portal.audit import record_event
 from portal.errors import DomainError
 from portal.views import role_required
 from referrals import selectors, services
-from referrals.forms import BoardFilterForm, DirectoryFilterForm, PartnerAnswerForm, ReferralForm, ServiceForm
+from referrals.forms import (
+    BoardFilterForm,
+    DirectoryFilterForm,
+    LocationForm,
+    OrganizationForm,
+    PartnerAnswerForm,
+    ReferralForm,
+    ServiceForm,
+)
 from referrals.links import check_token
 from referrals.models import Organization, Service
 from referrals.slip import render_slip
@@ -66,7 +74,8 @@ def service_edit(request: HttpRequest, public_id: UUID | None = None) -> HttpRes
         service = Service.objects.filter(public_id=public_id, organization__in=organizations).first()
         if service is None:
             raise Http404
-        initial = {f: getattr(service, f) for f in ServiceForm.base_fields}
+        initial = {f: getattr(service, f) for f in ServiceForm.base_fields if f != "locations"}
+        initial["locations"] = list(service.locations.all())
     form = ServiceForm(request.POST or None, initial=initial, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         data = {k: ("" if v is None and k in ("cost", "schedule") else v) for k, v in form.cleaned_data.items()}
@@ -78,6 +87,61 @@ def service_edit(request: HttpRequest, public_id: UUID | None = None) -> HttpRes
             messages.success(request, _("Saved."))
             return redirect("referrals:service-list")
     return render(request, "referrals/service_form.html", {"form": form, "service": service})
+
+
+def _editable_countries(request: HttpRequest) -> Any:
+    from portal.models import Country
+
+    countries = {m.centre.country_id for m in request.access.memberships if m.role == Role.CENTRE_MANAGER}
+    countries |= set(request.access.country_codes(Role.COUNTRY_COORDINATOR))
+    return Country.objects.filter(code__in=countries)
+
+
+@role_required(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR)
+@require_GET
+def organization_list(request: HttpRequest) -> HttpResponse:
+    organizations = _editable_organizations(request).select_related("country").prefetch_related("locations")
+    return render(request, "referrals/organization_list.html", {"organizations": organizations})
+
+
+@role_required(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def organization_edit(request: HttpRequest, public_id: UUID | None = None) -> HttpResponse:
+    """Create a partner organisation, or change one of the user's country, and add its places."""
+    organization = None
+    if public_id is not None:
+        organization = _editable_organizations(request).filter(public_id=public_id).first()
+        if organization is None:
+            raise Http404
+    form = OrganizationForm(
+        request.POST if request.POST.get("form") == "organization" else None,
+        instance=organization,
+        countries=_editable_countries(request),
+    )
+    location_form = LocationForm(request.POST if request.POST.get("form") == "location" else None)
+    if request.method == "POST" and form.is_bound and form.is_valid():
+        data = {field: form.cleaned_data[field] for field in form.Meta.fields}
+        try:
+            saved = services.save_organization(
+                access=request.access, actor=request.user, organization=organization, **data
+            )
+        except DomainError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("referrals:organization-edit", public_id=saved.public_id)
+    if request.method == "POST" and organization and location_form.is_bound and location_form.is_valid():
+        services.add_location(
+            access=request.access, actor=request.user, organization=organization, **location_form.cleaned_data
+        )
+        messages.success(request, _("Saved."))
+        return redirect("referrals:organization-edit", public_id=organization.public_id)
+    locations = list(organization.locations.all()) if organization else []
+    return render(
+        request,
+        "referrals/organization_form.html",
+        {"form": form, "location_form": location_form, "organization": organization, "locations": locations},
+    )
 
 
 # --- Sending side ------------------------------------------------------------------------------------

@@ -54,6 +54,13 @@ MATRIX: dict[str, tuple[Callable[[pytest.FixtureRequest], dict] | None, dict[str
     "portal:staff-invite": (None, only(TEAM_MANAGERS)),
     "portal:invitation-accept": (pending_invitation_kwargs, everyone(200)),
     "portal:audit-log": (None, only(["centre_manager", "country_coordinator"])),
+    # Wagtail's front end: pages (none at this path), its own login (sent to the portal's), page passwords.
+    "wagtail_serve": (lambda request: {"args": ["no-such-page/"]}, everyone(404)),
+    "wagtailcore_login": (None, everyone(302)),
+    "wagtailcore_authenticate_with_password": (
+        lambda request: {"page_view_restriction_id": 999999, "page_id": 999999},
+        everyone(404),
+    ),
 }
 
 # Each app keeps its own rows in tests/<app>/access_rows.py (ROWS, same shape as MATRIX).
@@ -138,7 +145,8 @@ def test_role_gets_expected_status(
     if persona is not None:
         client.force_login(persona.user)
     factory = MATRIX[name][0] if name in MATRIX else None
-    url = reverse(name, kwargs=factory(request) if factory else None)
+    arguments = factory(request) if factory else {}
+    url = reverse(name, args=arguments.pop("args", None), kwargs=arguments or None)
     response = client.get(url)
     response.close()  # file responses hold their file open until closed
     assert response.status_code == _expected(name, role), f"{role} GET {url}"

@@ -125,6 +125,7 @@ ROWS = {
     "jobfairs:lessons": (None, only(["centre_manager", "country_coordinator"])),
     "jobfairs:fair-manage": (fair_kwargs, only(FAIR_STAFF)),
     "jobfairs:fair-publish": (fair_kwargs, only(["centre_manager"], 405)),
+    "jobfairs:fair-edit": (fair_kwargs, only(["centre_manager"])),
     "jobfairs:check-in": (fair_kwargs, only(CASEWORKERS, 405)),
     "jobfairs:client-register": (fair_kwargs, only(CASEWORKERS)),
 }

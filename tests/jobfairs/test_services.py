@@ -582,3 +582,30 @@ def test_create_fair_checks_times_and_places(manager, centre_a) -> None:
         access=access, actor=manager.user, centres=[centre_a], **{**data, "online_url": "https://x.org"}
     )
     assert fair.status == FairStatus.DRAFT and list(fair.centres.all()) == [centre_a]
+
+
+def test_manager_vets_an_employer_of_own_country_only(manager, outsider_manager, country_a) -> None:
+    from jobfairs.models import Employer, VettingStatus
+    from jobfairs.services import vet_employer
+    from portal.access import get_access
+    from portal.errors import DomainError, NotAllowed
+
+    employer = Employer.objects.create(name="New Bakery", country=country_a, vetting_status=VettingStatus.PENDING)
+    with pytest.raises(NotAllowed):
+        vet_employer(
+            access=get_access(outsider_manager.user),
+            actor=outsider_manager.user,
+            employer=employer,
+            status=VettingStatus.VERIFIED,
+        )
+    with pytest.raises(DomainError):
+        vet_employer(access=get_access(manager.user), actor=manager.user, employer=employer, status="approved")
+    vet_employer(
+        access=get_access(manager.user),
+        actor=manager.user,
+        employer=employer,
+        status=VettingStatus.VERIFIED,
+        note="Registration checked",
+    )
+    employer.refresh_from_db()
+    assert employer.vetting_status == VettingStatus.VERIFIED

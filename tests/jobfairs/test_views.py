@@ -366,3 +366,50 @@ def test_lessons_learned_query_count_is_flat(client, manager, centre_a, django_a
             RegistrationFactory(fair=fair, status=RegistrationStatus.ATTENDED)
         with django_assert_num_queries(LESSONS_QUERIES):
             client.get(reverse("jobfairs:lessons"))
+
+
+def test_my_registration_shows_the_check_in_code_as_text_and_qr(client, returnee) -> None:
+    registration = RegistrationFactory(fair=FairFactory(), user=returnee.user)
+    client.force_login(returnee.user)
+    html = client.get(reverse("jobfairs:registration-list")).content.decode()
+    assert registration.check_in_code in html
+    assert "<svg" in html and 'role="img"' in html
+
+
+def test_manager_edits_a_fair_and_its_arabic_title(client, manager, centre_a) -> None:
+    from jobfairs.models import JobFair
+
+    fair = FairFactory()
+    fair.centres.set([centre_a])
+    client.force_login(manager.user)
+    url = reverse("jobfairs:fair-edit", kwargs={"public_id": fair.public_id})
+    response = client.get(url)
+    assert response.status_code == 200
+    form = response.context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "starts_at": form.initial["starts_at"].strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": form.initial["ends_at"].strftime("%Y-%m-%dT%H:%M"),
+            "registration_opens_at": form.initial["registration_opens_at"].strftime("%Y-%m-%dT%H:%M"),
+            "registration_closes_at": form.initial["registration_closes_at"].strftime("%Y-%m-%dT%H:%M"),
+            "title": "Renamed fair",
+            "title_ar": "معرض التوظيف",
+            "languages": form.initial.get("languages") or [],
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    fair = JobFair.objects.get(pk=fair.pk)
+    assert fair.title == "Renamed fair"
+    assert fair.translations["ar"]["title"] == "معرض التوظيف"
+    assert client.get(f"/ar/jobfairs/{fair.public_id}/").content.decode().count("معرض التوظيف") >= 1
+
+
+def test_manager_of_another_centre_cannot_edit_the_fair(client, outsider_manager, centre_a) -> None:
+    fair = FairFactory()
+    fair.centres.set([centre_a])
+    client.force_login(outsider_manager.user)
+    url = reverse("jobfairs:fair-edit", kwargs={"public_id": fair.public_id})
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"title": "x"}).status_code == 404

@@ -205,3 +205,14 @@ def test_manager_of_another_centre_sees_none_of_it(client, counsellor, outsider_
     client.force_login(outsider_manager.user)
     html = client.get(reverse("portal:audit-log"), {"client_code": case.client.code}).content.decode()
     assert "counselling.case.viewed" not in html
+
+
+def test_strict_csp_with_nonce_everywhere_but_the_wagtail_admin(client, admin_user) -> None:
+    response = client.get("/en/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    client.force_login(admin_user.user)
+    policy = client.get("/cms-admin/").headers["Content-Security-Policy"]
+    assert "'unsafe-inline'" in policy  # Wagtail's own inline date pickers; staff with MFA only
+    assert "frame-ancestors 'none'" in policy

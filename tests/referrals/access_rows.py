@@ -55,6 +55,10 @@ def service_kwargs(request: pytest.FixtureRequest) -> dict:
     return {"public_id": ServiceFactory(organization=request.getfixturevalue("partner_org")).public_id}
 
 
+def organization_kwargs(request: pytest.FixtureRequest) -> dict:
+    return {"public_id": request.getfixturevalue("partner_org").public_id}
+
+
 def token_kwargs(request: pytest.FixtureRequest) -> dict:
     from referrals.links import make_token
 
@@ -65,6 +69,9 @@ ROWS = {
     "referrals:service-list": (None, only([*CASEWORKERS, "country_coordinator"])),
     "referrals:service-create": (None, only(["centre_manager", "country_coordinator"])),
     "referrals:service-edit": (service_kwargs, only(["centre_manager", "country_coordinator"])),
+    "referrals:organization-list": (None, only(["centre_manager", "country_coordinator"])),
+    "referrals:organization-create": (None, only(["centre_manager", "country_coordinator"])),
+    "referrals:organization-edit": (organization_kwargs, only(["centre_manager", "country_coordinator"])),
     "referrals:referral-create": (case_kwargs, only(CASEWORKERS)),
     "referrals:board": (None, only(CASEWORKERS)),
     "referrals:referral-detail": (referral_kwargs, only(CASEWORKERS)),

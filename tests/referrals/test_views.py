@@ -200,3 +200,46 @@ def test_directory_search_filters_and_shows_full_services(client, counsellor, se
     assert "German A1 online" in html and service.name not in html
     html = client.get(reverse("referrals:service-list"), {"delivery": "in_person"}).content.decode()
     assert service.name in html and "Full" in html
+
+
+def test_coordinator_adds_an_organisation_and_a_place_then_a_service_there(client, coordinator, country_a) -> None:
+    from referrals.models import Location, Organization, Service
+
+    client.force_login(coordinator.user)
+    response = client.post(
+        reverse("referrals:organization-create"),
+        {"form": "organization", "name": "Kumasi Youth Centre", "organization_type": "ngo", "country": "GH"},
+    )
+    assert response.status_code == 302
+    organization = Organization.objects.get(name="Kumasi Youth Centre")
+    url = reverse("referrals:organization-edit", kwargs={"public_id": organization.public_id})
+    assert client.post(url, {"form": "location", "name": "Main office", "city": "Kumasi"}).status_code == 302
+    location = Location.objects.get(organization=organization)
+    response = client.post(
+        reverse("referrals:service-create"),
+        {
+            "organization": organization.pk,
+            "name": "Youth mentoring",
+            "category": "other",
+            "delivery": "in_person",
+            "locations": [location.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert list(Service.objects.get(name="Youth mentoring").locations.all()) == [location]
+
+
+def test_organisation_of_another_country_is_404_and_its_country_not_offered(client, manager, country_b) -> None:
+    from tests.factories import OrganizationFactory
+
+    foreign = OrganizationFactory(country=country_b)
+    client.force_login(manager.user)
+    url = reverse("referrals:organization-edit", kwargs={"public_id": foreign.public_id})
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"form": "organization", "name": "x"}).status_code == 404
+    response = client.post(
+        reverse("referrals:organization-create"),
+        {"form": "organization", "name": "Sneaky", "organization_type": "ngo", "country": "RS"},
+    )
+    assert response.status_code == 200  # Serbia is not a choice for a manager in Ghana
+    assert "errorlist" in response.content.decode()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from portal import demo
 
@@ -27,3 +29,9 @@ class Command(BaseCommand):
                     raise
                 continue
             self.stdout.write(f"{label}: {module.seed()}")
+        # The dashboards read roll-ups: build them for the demo's history (idempotent: rebuilt, not added).
+        from portal.reports.services import rebuild_rollups
+
+        today = timezone.localdate()
+        rebuild_rollups(start=today - dt.timedelta(days=730), end=today)
+        self.stdout.write("reports: roll-ups rebuilt for the last two years")

@@ -1,0 +1,1 @@
+"""Outcome reporting: indicators, roll-ups, dashboards and exports (issue: Reporting)."""

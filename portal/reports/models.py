@@ -1,0 +1,190 @@
+"""Roll-up tables of the reports (filled by portal.reports.services).
+
+They hold counts and codes only, never a name: an aggregate view reads them
+and nothing else, so it cannot reach a person even by mistake.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["BuildStatus", "DailyCount", "PersonDay", "ReportBuild", "ReportNotice", "ScopeKind"]
+
+
+class DailyCount(models.Model):
+    """An additive count of one indicator at one centre on one day, in total or for one value of one dimension.
+
+    ``dimension`` is empty for the total row; otherwise e.g. ``sex`` with ``value`` ``female``.
+    Snapshot indicators (e.g. follow-ups overdue) hold the state at the end of the day instead of a flow.
+    """
+
+    centre = models.ForeignKey("portal.Centre", on_delete=models.CASCADE, related_name="+", verbose_name=_("centre"))
+    day = models.DateField(_("day"))
+    indicator = models.CharField(_("indicator"), max_length=40)
+    dimension = models.CharField(_("dimension"), max_length=20, blank=True)
+    value = models.CharField(_("value"), max_length=40, blank=True)
+    count = models.PositiveIntegerField(_("count"))
+
+    class Meta:
+        verbose_name = _("daily count")
+        verbose_name_plural = _("daily counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "day", "indicator", "dimension", "value"], name="report_daily_count_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["day", "indicator"], name="report_daily_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id} {self.day} {self.indicator} {self.dimension}={self.value}: {self.count}"
+
+
+class PersonDay(models.Model):
+    """One person counselled at one centre on one day (unique people cannot be summed across days).
+
+    ``client_key`` is the client's internal number, deliberately not a foreign key: the roll-up
+    leads to no name. The person's sex, age band (on that day) and target group are copied.
+    """
+
+    centre = models.ForeignKey("portal.Centre", on_delete=models.CASCADE, related_name="+", verbose_name=_("centre"))
+    day = models.DateField(_("day"))
+    client_key = models.BigIntegerField(_("client number"))
+    sex = models.CharField(_("sex"), max_length=16)
+    age_band = models.CharField(_("age band"), max_length=16)
+    target_group = models.CharField(_("target group"), max_length=32)
+
+    class Meta:
+        verbose_name = _("person counselled on a day")
+        verbose_name_plural = _("people counselled per day")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "day", "client_key"], name="report_person_day_unique"),
+        ]
+        indexes = [models.Index(fields=["day", "centre"], name="report_person_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id} {self.day} #{self.client_key}"
+
+
+# --- PDF reports ---------------------------------------------------------------------------------------
+
+
+class ScopeKind(models.TextChoices):
+    CENTRE = "centre", _("Centre")
+    COUNTRY = "country", _("Country")
+    PROGRAMME = "programme", _("Programme")
+
+
+class BuildStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+ACTIVE_STATUSES = (BuildStatus.QUEUED, BuildStatus.RUNNING)
+# The fields that make two requests "the same report".
+SAME_REPORT = (
+    "scope_kind",
+    "centre",
+    "country",
+    "suppressed",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "language",
+)
+
+
+class ReportBuild(models.Model):
+    """One PDF report of a scope and period, in one language, built by a Celery task and kept.
+
+    ``suppressed``: built for eyes outside the centre (small cells hidden); such a build is all a
+    coordinator or analyst may open. The file lives under MEDIA_ROOT (outside the web root) and is
+    served only through the download view.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    scope_kind = models.CharField(_("scope"), max_length=12, choices=ScopeKind.choices)
+    centre = models.ForeignKey(
+        "portal.Centre", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("centre")
+    )
+    country = models.ForeignKey(
+        "portal.Country", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("country")
+    )
+    suppressed = models.BooleanField(_("small cells suppressed"))
+    period_kind = models.CharField(_("period"), max_length=10)
+    period_start = models.DateField(_("first day"))
+    period_end = models.DateField(_("last day"))
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    notes = models.TextField(_("notes"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    scheduled = models.BooleanField(_("scheduled"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=BuildStatus.choices, default=BuildStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report build")
+        verbose_name_plural = _("report builds")
+        constraints = [
+            # The same report is never built twice at once: a second request gets the running build.
+            models.UniqueConstraint(
+                fields=SAME_REPORT,
+                condition=Q(status__in=ACTIVE_STATUSES),
+                nulls_distinct=False,
+                name="report_build_one_active",
+            ),
+            # The monthly schedule builds each report once, however often it runs.
+            models.UniqueConstraint(
+                fields=SAME_REPORT,
+                condition=Q(scheduled=True),
+                nulls_distinct=False,
+                name="report_build_scheduled_once",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_build_progress_max"),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="report_build_period_order"),
+        ]
+        indexes = [
+            models.Index(fields=["scope_kind", "centre", "country", "-created_at"], name="report_build_scope_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope_kind} {self.period_start}..{self.period_end} {self.language} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class ReportNotice(models.Model):
+    """One e-mail telling one manager that a scheduled report is ready: written with the send, so never sent twice."""
+
+    build = models.ForeignKey(ReportBuild, on_delete=models.CASCADE, related_name="notices", verbose_name=_("report"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report notice")
+        verbose_name_plural = _("report notices")
+        constraints = [models.UniqueConstraint(fields=["build", "user"], name="report_notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.build_id} → {self.user_id}"
