@@ -1,1 +1,221 @@
-"""Wagtail page models of the information site (built in the CMS issue)."""
+"""Wagtail page models of the information site.
+
+One tree per language: the English tree is the source, wagtail-localize keeps the
+other seven in sync. Slugs (and the links to portal records) are synchronised, so
+a page has the same path under every language prefix and the language switcher
+(Django's `translate_url`) lands on the same page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from cms.blocks import InformationStreamBlock, NewsStreamBlock
+
+
+class Topic(models.TextChoices):
+    REGULAR_MIGRATION = "regular_migration", _("Regular migration pathways")
+    IRREGULAR_MIGRATION_RISKS = "irregular_migration_risks", _("Risks of irregular migration")
+    RETURN_REINTEGRATION = "return_reintegration", _("Returning and reintegration")
+    TRAINING_JOBS = "training_jobs", _("Training and jobs")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial support")
+
+
+# The fields every page shares; slug is synchronised so that URLs differ only by the language prefix.
+PAGE_TRANSLATABLE_FIELDS = [
+    TranslatableField("title"),
+    SynchronizedField("slug", overridable=False),
+    TranslatableField("seo_title"),
+    TranslatableField("search_description"),
+]
+
+
+class SitePage(Page):
+    """Shared behaviour of the information site's pages: alternates for hreflang, the intro text."""
+
+    intro = models.TextField(_("introduction"), blank=True, help_text=_("One or two sentences under the title."))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    translatable_fields = [*PAGE_TRANSLATABLE_FIELDS, TranslatableField("intro")]
+
+    class Meta:
+        abstract = True
+
+    def alternates(self, request: HttpRequest | None = None) -> list[dict[str, str]]:
+        """The live translations of this page (itself included), for hreflang links: one query."""
+        pages = self.get_translations(inclusive=True).live().public().select_related("locale")
+        return [{"lang": page.locale.language_code, "url": page.get_full_url(request)} for page in pages]
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["alternates"] = self.alternates(request)
+        context["source_locale_code"] = settings.LANGUAGE_CODE
+        return context
+
+
+class HomePage(SitePage):
+    """The root of one language's tree; served at /<lang>/."""
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "cms.CountryPage",
+        "cms.TopicIndexPage",
+        "cms.InformationPage",
+        "cms.NewsPage",
+        "cms.OpportunitiesPage",
+    ]
+    template = "cms/home_page.html"
+
+    class Meta:
+        verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from cms.selectors import list_home_sections
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(list_home_sections(home=self))
+        return context
+
+
+class CountryPage(SitePage):
+    """What a person in (or from) one partner country needs: its centres and its information."""
+
+    country = models.ForeignKey(
+        "portal.Country", on_delete=models.PROTECT, related_name="cms_pages", verbose_name=_("country")
+    )
+
+    content_panels = [*SitePage.content_panels, FieldPanel("country")]
+    translatable_fields = [*SitePage.translatable_fields, SynchronizedField("country", overridable=False)]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.CentrePage", "cms.InformationPage", "cms.NewsPage"]
+    template = "cms/country_page.html"
+
+    class Meta:
+        verbose_name = _("country page")
+        verbose_name_plural = _("country pages")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["children"] = self.get_children().live().public().specific().order_by("path")
+        return context
+
+
+class CentrePage(SitePage):
+    """A centre's public page. Address, hours, contact and languages come from the Centre record (one source)."""
+
+    centre = models.ForeignKey(
+        "portal.Centre", on_delete=models.PROTECT, related_name="cms_pages", verbose_name=_("centre")
+    )
+    body = StreamField(InformationStreamBlock(), verbose_name=_("content"), blank=True)
+
+    content_panels = [*SitePage.content_panels, FieldPanel("centre"), FieldPanel("body")]
+    search_fields = [*SitePage.search_fields, index.SearchField("body")]
+    translatable_fields = [
+        *SitePage.translatable_fields,
+        SynchronizedField("centre", overridable=False),
+        TranslatableField("body"),
+    ]
+    parent_page_types = ["cms.CountryPage"]
+    subpage_types: list[str] = []
+    template = "cms/centre_page.html"
+
+    class Meta:
+        verbose_name = _("centre page")
+        verbose_name_plural = _("centre pages")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from cms.selectors import language_names
+
+        context = super().get_context(request, *args, **kwargs)
+        context["centre_languages"] = language_names(self.centre.languages)
+        return context
+
+
+class TopicIndexPage(SitePage):
+    """Lists the information pages below it, grouped by topic."""
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.InformationPage"]
+    template = "cms/topic_index_page.html"
+
+    class Meta:
+        verbose_name = _("topic index")
+        verbose_name_plural = _("topic indexes")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from cms.selectors import list_topics
+
+        context = super().get_context(request, *args, **kwargs)
+        context["topics"] = list_topics(index=self)
+        return context
+
+
+class InformationPage(SitePage):
+    """An information page: text, FAQ, call-outs, step-by-step guides, contacts, videos, documents."""
+
+    topic = models.CharField(_("topic"), max_length=32, choices=Topic.choices)
+    body = StreamField(InformationStreamBlock(), verbose_name=_("content"))
+
+    content_panels = [*SitePage.content_panels, FieldPanel("topic"), FieldPanel("body")]
+    search_fields = [*SitePage.search_fields, index.SearchField("body"), index.FilterField("topic")]
+    translatable_fields = [*SitePage.translatable_fields, SynchronizedField("topic"), TranslatableField("body")]
+    parent_page_types = ["cms.HomePage", "cms.CountryPage", "cms.TopicIndexPage"]
+    subpage_types: list[str] = []
+    template = "cms/information_page.html"
+
+    class Meta:
+        verbose_name = _("information page")
+        verbose_name_plural = _("information pages")
+
+
+class NewsPage(SitePage):
+    """A dated news item."""
+
+    date = models.DateField(_("date"), default=timezone.localdate)
+    body = StreamField(NewsStreamBlock(), verbose_name=_("content"))
+
+    content_panels = [*SitePage.content_panels, FieldPanel("date"), FieldPanel("body")]
+    search_fields = [*SitePage.search_fields, index.SearchField("body")]
+    translatable_fields = [*SitePage.translatable_fields, SynchronizedField("date"), TranslatableField("body")]
+    parent_page_types = ["cms.HomePage", "cms.CountryPage"]
+    subpage_types: list[str] = []
+    template = "cms/news_page.html"
+
+    class Meta:
+        verbose_name = _("news item")
+        verbose_name_plural = _("news items")
+
+
+class OpportunitiesPage(SitePage):
+    """Live trainings and services, job fairs and vacancies from the other apps, filtered with GET parameters."""
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+    template = "cms/opportunities_page.html"
+
+    class Meta:
+        verbose_name = _("opportunities page")
+        verbose_name_plural = _("opportunities pages")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from cms.selectors import OpportunityFilters, list_opportunities
+
+        context = super().get_context(request, *args, **kwargs)
+        filters = OpportunityFilters.from_query(request.GET)
+        context["filters"] = filters
+        context["opportunities"] = list_opportunities(filters=filters)
+        return context

@@ -30,6 +30,7 @@ portal_patterns = (
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("", include("cms.urls")),  # sitemap.xml and robots.txt
     path("i18n/setlang/", set_language, name="set_language"),
     path("django-admin/", admin.site.urls),
     # Wagtail's own password-only login would skip the second factor: everyone signs in through allauth.

@@ -1,0 +1,196 @@
+"""Reads of the information site: page listings and the opportunities page's live data.
+
+Every selector owns its select_related, so a page's query count does not grow with its rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+from jobfairs.models import FairFormat, FairStatus, JobFair, Vacancy
+from jobfairs.selectors import list_public_fairs, list_public_vacancies
+from portal.models import Country
+from referrals.models import Delivery, Service, ServiceCategory
+
+# How many rows of each kind the opportunities page shows (the rest through the filters).
+OPPORTUNITY_LIMIT = 30
+
+
+def language_names(codes: Iterable[str]) -> list[tuple[str, str]]:
+    """(code, name in its own language) for the codes the portal knows, in the given order."""
+    names = settings.LANGUAGE_SELF_NAMES
+    return [(code, names[code]) for code in codes if code in names]
+
+
+def list_home_sections(*, home: Page) -> dict[str, Any]:
+    """The home page's sections: the live children (specific, one query per page type) and the latest news."""
+    from cms.models import CountryPage, NewsPage
+
+    children = list(home.get_children().live().public().not_type(CountryPage).specific().order_by("path"))
+    countries = CountryPage.objects.child_of(home).live().public().select_related("country").order_by("title")
+    news = NewsPage.objects.descendant_of(home).live().public().order_by("-date")[:3]
+    return {"sections": children, "country_pages": list(countries), "news": list(news)}
+
+
+def list_topics(*, index: Page) -> list[tuple[str, str, list[Page]]]:
+    """Every topic, in a fixed order, with the live information pages filed under it below `index`."""
+    from cms.models import InformationPage, Topic
+
+    pages = InformationPage.objects.child_of(index).live().public().order_by("path")
+    by_topic: dict[str, list[Page]] = {}
+    for page in pages:
+        by_topic.setdefault(page.topic, []).append(page)
+    return [(value, label, by_topic.get(value, [])) for value, label in Topic.choices]
+
+
+class Mode:
+    ONLINE = "online"
+    ON_SITE = "on_site"
+    choices = [(ONLINE, _("Online")), (ON_SITE, _("On-site"))]
+
+
+@dataclass(frozen=True)
+class OpportunityFilters:
+    """The opportunities page's GET filters; unknown values are dropped, never an error."""
+
+    country: str = ""
+    category: str = ""
+    language: str = ""
+    mode: str = ""
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> OpportunityFilters:
+        def pick(name: str, allowed: Iterable[str]) -> str:
+            value = (query.get(name) or "").strip()
+            return value if value in set(allowed) else ""
+
+        return cls(
+            country=pick("country", Country.objects.values_list("code", flat=True)) if query.get("country") else "",
+            category=pick("category", ServiceCategory.values),
+            language=pick("language", [code for code, _name in settings.LANGUAGES]),
+            mode=pick("mode", [value for value, _label in Mode.choices]),
+        )
+
+    @property
+    def shows_jobs(self) -> bool:
+        # Fairs and vacancies have no service category: they belong to "job placement" (or to no filter).
+        return self.category in ("", ServiceCategory.JOB_PLACEMENT)
+
+
+@dataclass
+class Opportunities:
+    services: list[Service] = field(default_factory=list)
+    fairs: list[JobFair] = field(default_factory=list)
+    vacancies: list[Vacancy] = field(default_factory=list)
+    countries: list[Country] = field(default_factory=list)
+    categories: list[tuple[str, str]] = field(default_factory=list)
+    languages: list[tuple[str, str]] = field(default_factory=list)
+    modes: list[tuple[str, str]] = field(default_factory=list)
+
+
+def list_live_services(*, filters: OpportunityFilters) -> QuerySet[Service]:
+    """Published, active services whose application deadline has not passed (or that have none)."""
+    services = (
+        Service.objects.filter(is_published=True, is_active=True)
+        .filter(Q(application_deadline__isnull=True) | Q(application_deadline__gte=timezone.localdate()))
+        .select_related("organization", "country")
+        .order_by("application_deadline", "name")
+    )
+    if filters.country:
+        services = services.filter(Q(country_id=filters.country) | Q(areas_served__contains=[filters.country]))
+    if filters.category:
+        services = services.filter(category=filters.category)
+    if filters.language:
+        services = services.filter(languages__contains=[filters.language])
+    if filters.mode == Mode.ONLINE:
+        services = services.filter(delivery__in=[Delivery.ONLINE, Delivery.HYBRID])
+    elif filters.mode == Mode.ON_SITE:
+        services = services.filter(delivery__in=[Delivery.IN_PERSON, Delivery.HYBRID])
+    return services
+
+
+def list_upcoming_fairs(*, filters: OpportunityFilters) -> QuerySet[JobFair]:
+    """Published fairs that have not ended (closed ones stay on the job fairs pages, not here)."""
+    fairs = list_public_fairs(country=filters.country).filter(status=FairStatus.PUBLISHED).order_by("starts_at")
+    if filters.language:
+        fairs = fairs.filter(languages__contains=[filters.language])
+    if filters.mode == Mode.ONLINE:
+        fairs = fairs.filter(format__in=[FairFormat.VIRTUAL, FairFormat.HYBRID])
+    elif filters.mode == Mode.ON_SITE:
+        fairs = fairs.filter(format__in=[FairFormat.ON_SITE, FairFormat.HYBRID])
+    return fairs
+
+
+def list_open_vacancies(*, filters: OpportunityFilters) -> QuerySet[Vacancy]:
+    """Published, still open vacancies of verified employers."""
+    vacancies = list_public_vacancies()
+    if filters.country:
+        vacancies = vacancies.filter(country_id=filters.country)
+    if filters.language:
+        vacancies = vacancies.filter(languages__contains=[filters.language])
+    if filters.mode == Mode.ONLINE:
+        vacancies = vacancies.filter(remote=True)
+    elif filters.mode == Mode.ON_SITE:
+        vacancies = vacancies.filter(remote=False)
+    return vacancies
+
+
+def list_opportunities(*, filters: OpportunityFilters) -> Opportunities:
+    """Everything the opportunities page shows: a fixed number of queries whatever the number of rows."""
+    return Opportunities(
+        services=list(list_live_services(filters=filters)[:OPPORTUNITY_LIMIT]),
+        fairs=list(list_upcoming_fairs(filters=filters)[:OPPORTUNITY_LIMIT]) if filters.shows_jobs else [],
+        vacancies=list(list_open_vacancies(filters=filters)[:OPPORTUNITY_LIMIT]) if filters.shows_jobs else [],
+        countries=list(Country.objects.filter(is_partner_country=True)),
+        categories=list(ServiceCategory.choices),
+        languages=language_names(code for code, _name in settings.LANGUAGES),
+        modes=list(Mode.choices),
+    )
+
+
+@dataclass
+class SitemapEntry:
+    location: str
+    last_modified: Any
+    alternates: list[tuple[str, str]]
+
+
+def list_sitemap_entries(*, request: Any = None) -> list[SitemapEntry]:
+    """Every live, public page of the information site, in every language, each with its translations."""
+    from cms.models import (
+        CentrePage,
+        CountryPage,
+        HomePage,
+        InformationPage,
+        NewsPage,
+        OpportunitiesPage,
+        TopicIndexPage,
+    )
+
+    pages = list(
+        Page.objects.live()
+        .public()
+        .type(HomePage, CountryPage, CentrePage, TopicIndexPage, InformationPage, NewsPage, OpportunitiesPage)
+        .select_related("locale")
+        .order_by("path")
+    )
+    urls = {page.pk: page.get_full_url(request) for page in pages}
+    by_key: dict[Any, list[tuple[str, str]]] = {}
+    for page in pages:
+        if urls[page.pk]:
+            by_key.setdefault(page.translation_key, []).append((page.locale.language_code, urls[page.pk]))
+    return [
+        SitemapEntry(
+            location=urls[page.pk], last_modified=page.last_published_at, alternates=by_key[page.translation_key]
+        )
+        for page in pages
+        if urls[page.pk]
+    ]

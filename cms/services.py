@@ -1,0 +1,62 @@
+"""Writes of the information site: editor scoping (Wagtail page permissions per country)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import GroupPagePermission, Page
+
+from portal.access import Role, unscoped
+from portal.audit import record_event
+from portal.models import Country, Membership, User
+
+# What a country's editors may do on its pages; publishing included, no locking or bulk deletion.
+EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
+
+
+def editor_group_name(country: Country) -> str:
+    return f"Editors {country.code}"
+
+
+@transaction.atomic
+def grant_editor_access(*, country: Country) -> Group:
+    """Give the editors' group of `country` add/change/publish on every CountryPage of it (in all locales)
+    and access to the Wagtail admin. Idempotent: run it again after new translations are made.
+    Side effect: one audit line when a permission was added."""
+    from cms.models import CountryPage
+
+    group, _created = Group.objects.get_or_create(name=editor_group_name(country))
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    permissions = list(
+        Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=EDITOR_PAGE_PERMISSIONS)
+    )
+    added = 0
+    pages = Page.objects.type(CountryPage).filter(countrypage__country=country)
+    for page in pages:
+        for permission in permissions:
+            _grant, made = GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+            added += made
+    if added:
+        record_event(
+            actor=None,
+            action="cms.editor_access.granted",
+            target=None,
+            details={"country": country.code, "group": group.pk, "permissions_added": added},
+        )
+    return group
+
+
+@transaction.atomic
+def sync_editor_group(*, user: User) -> list[Group]:
+    """Put `user` in the editors' group of each country they are an active editor of, and out of the others."""
+    with unscoped():
+        countries = list(
+            Country.objects.filter(
+                pk__in=Membership.objects.filter(user=user, role=Role.EDITOR, is_active=True).values("country_id")
+            )
+        )
+    wanted = [grant_editor_access(country=country) for country in countries]
+    current = user.groups.filter(name__startswith="Editors ")
+    user.groups.remove(*[group for group in current if group not in wanted])
+    user.groups.add(*wanted)
+    return wanted

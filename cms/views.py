@@ -1,0 +1,40 @@
+"""Views of the information site outside Wagtail's page tree: sitemap.xml and robots.txt."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from cms.selectors import list_sitemap_entries
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def sitemap(request: HttpRequest) -> HttpResponse:
+    """Every live public page of the information site in every language, with its hreflang alternates."""
+    return render(
+        request,
+        "cms/sitemap.xml",
+        {"entries": list_sitemap_entries(request=request)},
+        content_type="application/xml; charset=utf-8",
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def robots(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /cms-admin/",
+        "Disallow: /django-admin/",
+        "Disallow: /*/staff/",
+        "Disallow: /*/partner/",
+        "Disallow: /*/employer/",
+        "Disallow: /*/me/",
+        "Disallow: /*/accounts/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
