@@ -97,8 +97,7 @@ def vet_employer(*, access: Access, actor: User, employer: Employer, status: str
     Suspending takes the employer off every public page (the public selectors
     show verified employers only); its data stays.
     """
-    countries = {m.centre.country_id for m in access.memberships if m.role == Role.CENTRE_MANAGER and m.centre_id}
-    if not access.has_role(Role.ADMIN) and employer.country_id not in countries:
+    if not access.has_role(Role.ADMIN) and employer.country_id not in access.countries_of(Role.CENTRE_MANAGER):
         raise NotAllowed(_("This page does not exist."))
     if status not in VettingStatus.values:
         raise DomainError(_("Choose a vetting status."), field="status")

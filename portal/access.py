@@ -110,6 +110,14 @@ class Access:
     def employer_ids(self) -> frozenset[int]:
         return frozenset(m.employer_id for m in self.memberships if m.role == Role.EMPLOYER and m.employer_id)
 
+    def countries_of(self, *roles: str) -> frozenset[str]:
+        """Countries the user works in with one of `roles`: their centres' countries and the countries they hold."""
+        return frozenset(
+            (m.centre.country_id if m.centre_id else m.country_id)
+            for m in self.memberships
+            if m.role in roles and (m.centre_id or m.country_id)
+        )
+
     def centre_q(self, *roles: str, prefix: str = "") -> Q:
         """Rows whose centre is one of the user's centres (for `roles`), or in one of
         the countries they coordinate. `prefix` leads to the centre, e.g. ``"case__"``."""

@@ -72,8 +72,7 @@ def is_full(service: Service) -> bool:
 
 
 def _require_directory_editor(access: Access, country_id: str) -> None:
-    managed_countries = {m.centre.country_id for m in access.memberships if m.role == Role.CENTRE_MANAGER}
-    if country_id not in managed_countries | set(access.country_codes(Role.COUNTRY_COORDINATOR)):
+    if country_id not in access.countries_of(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR):
         raise NotAllowed(_("You can only maintain the directory of your own country."))
 
 

@@ -58,8 +58,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 
 def _editable_organizations(request: HttpRequest) -> Any:
-    countries = {m.centre.country_id for m in request.access.memberships if m.role == Role.CENTRE_MANAGER}
-    countries |= set(request.access.country_codes(Role.COUNTRY_COORDINATOR))
+    countries = request.access.countries_of(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR)
     return Organization.objects.filter(country_id__in=countries).order_by("name")
 
 
@@ -92,9 +91,7 @@ def service_edit(request: HttpRequest, public_id: UUID | None = None) -> HttpRes
 def _editable_countries(request: HttpRequest) -> Any:
     from portal.models import Country
 
-    countries = {m.centre.country_id for m in request.access.memberships if m.role == Role.CENTRE_MANAGER}
-    countries |= set(request.access.country_codes(Role.COUNTRY_COORDINATOR))
-    return Country.objects.filter(code__in=countries)
+    return Country.objects.filter(code__in=request.access.countries_of(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR))
 
 
 @role_required(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR)
