@@ -112,6 +112,12 @@ def require_consent(client: Client, purpose: str, organisation: Organization | N
         raise ConsentMissing(messages.get(purpose, _("The client has not given the consent this needs.")))
 
 
+def _latest_case(client: Client) -> CaseFile | None:
+    """The client's most recent case file, whose timeline records client-level events such as consent."""
+    with unscoped():
+        return client.cases.order_by("-opened_on", "-pk").first()
+
+
 def _search_columns(client: Client) -> None:
     native_tokens = client.name_native.split()
     client.given_keys = name_keys(client.given_name, *native_tokens[:1])
@@ -257,8 +263,7 @@ def record_consent(
         given_on=given_on or timezone.localdate(),
         recorded_by=actor,
     )
-    with unscoped():
-        case = client.cases.order_by("-opened_on").first()
+    case = _latest_case(client)
     if case:
         _event(case, actor, "consent.recorded", purpose=purpose)
     record_event(
@@ -285,8 +290,7 @@ def withdraw_consent(*, access: Access, actor: User, consent: Consent) -> Consen
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = actor
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
-    with unscoped():
-        case = client.cases.order_by("-opened_on").first()
+    case = _latest_case(client)
     if case:
         _event(case, actor, "consent.withdrawn", purpose=consent.purpose)
     record_event(
