@@ -1,7 +1,9 @@
 # Local development and CI entry points; see DESIGN.md "Running".
 #   make run                 private PostgreSQL, migrations, demo data, Celery, web server
 #   make test [ARGS="..."]   the test suite against the private cluster (ARGS go to pytest)
+#   make bench               scale data (BENCH_CLIENTS, default 20000) and the benchmark -> .data/bench.json
 #   make lint                ruff check + ruff format --check
+#   make load [DURATION=5m]  Locust mixed-work load test against gunicorn on 127.0.0.1 (CSV in .data/load)
 #   make messages            refresh the .po catalogues
 #   make stop                stop the private PostgreSQL cluster
 #   make clean-data          stop it and delete the local data directory
@@ -16,8 +18,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 LOCALES := en de fr ar sq sr_Latn ur id
 ARGS ?=
+DURATION ?= 5m
 
-.PHONY: help venv run test lint messages stop clean-data
+.PHONY: help venv run test bench lint load messages stop clean-data
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -60,9 +63,19 @@ run: venv
 test: venv
 	$(PY) -m portal.devstack test $(ARGS)
 
+bench: venv
+	$(PY) -m portal.devstack bench
+
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The load extra (Locust, pyotp) is installed on demand; USERS, SPAWN_RATE, WORKERS, LOAD_PORT also apply.
+load: venv
+	@$(PY) -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["load"]))' \
+	  > $(VENV)/requirements-load.txt
+	$(PY) -m pip install -q --disable-pip-version-check -r $(VENV)/requirements-load.txt
+	DURATION=$(DURATION) $(PY) tests/load/run.py
 
 messages: venv
 	$(PY) manage.py makemessages --no-obsolete $(addprefix -l ,$(LOCALES))

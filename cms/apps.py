@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Information site")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page
+        from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+        from cms.cache import purge_all
+        from cms.models import HelpContact
+        from portal.models import Centre
+
+        # Any change that a public page shows empties the page cache (see cms/cache.py).
+        for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
+            signal.connect(purge_all, dispatch_uid=f"cms-page-cache-{id(signal)}")
+        post_delete.connect(purge_all, sender=Page, dispatch_uid="cms-page-cache-page-deleted")
+        for model in (Centre, HelpContact):
+            post_save.connect(purge_all, sender=model, dispatch_uid=f"cms-page-cache-{model.__name__}-saved")
+            post_delete.connect(purge_all, sender=model, dispatch_uid=f"cms-page-cache-{model.__name__}-deleted")

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, Site
 from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
 
@@ -19,6 +21,7 @@ from cms.demo_texts import TRANSLATIONS
 from cms.models import (
     CentrePage,
     CountryPage,
+    HelpContact,
     HomePage,
     InformationPage,
     NewsPage,
@@ -358,6 +361,7 @@ def seed() -> dict[str, int]:
         if translations:
             transaction.on_commit(_repair_child_counts)  # after wagtail-localize's own on-commit publishing
 
+        help_contacts = seed_help_contacts(countries=countries, locales=locales)
         for country in countries.values():
             if CountryPage.objects.filter(country=country).exists():
                 grant_editor_access(country=country)
@@ -369,4 +373,110 @@ def seed() -> dict[str, int]:
         "translations_created": translations,
         "locales": len(locales),
         "editors": len({m.user_id for m in editors}),
+        "help_contacts": help_contacts,
     }
+
+
+# --- Help and emergency numbers of the footer ----------------------------------------------------------------
+# National emergency numbers are the public ones; the IOM office lines are DEMO numbers (is_demo=True):
+# plausible formats only, to be replaced by the real offices' numbers before going live.
+POLICE, AMBULANCE, EMERGENCY = _("Police"), _("Ambulance"), _("Emergency (all services)")
+IOM = _("IOM office: return and reintegration")
+ALL_DAY, OFFICE_HOURS = _("24 hours"), _("Sun–Thu 9:00–16:00")
+WEEKDAYS = _("Mon–Fri 9:00–17:00")
+DEMO_NOTE = _("Demo number")
+HELP_CONTACTS: dict[str, list[tuple[Any, str, Any, bool]]] = {
+    "EG": [
+        (POLICE, "122", ALL_DAY, False),
+        (AMBULANCE, "123", ALL_DAY, False),
+        (IOM, "+20 2 2736 5140", OFFICE_HOURS, True),
+    ],
+    "AL": [
+        (EMERGENCY, "112", ALL_DAY, False),
+        (POLICE, "129", ALL_DAY, False),
+        (IOM, "+355 4 225 7836", WEEKDAYS, True),
+    ],
+    "GM": [(POLICE, "117", ALL_DAY, False), (AMBULANCE, "116", ALL_DAY, False), (IOM, "+220 449 7712", WEEKDAYS, True)],
+    "GH": [
+        (EMERGENCY, "112", ALL_DAY, False),
+        (AMBULANCE, "193", ALL_DAY, False),
+        (IOM, "+233 30 274 2930", WEEKDAYS, True),
+    ],
+    "IQ": [
+        (POLICE, "104", ALL_DAY, False),
+        (AMBULANCE, "122", ALL_DAY, False),
+        (IOM, "+964 780 910 4720", OFFICE_HOURS, True),
+    ],
+    "JO": [(EMERGENCY, "911", ALL_DAY, False), (IOM, "+962 6 562 1340", OFFICE_HOURS, True)],
+    "XK": [
+        (EMERGENCY, "112", ALL_DAY, False),
+        (POLICE, "192", ALL_DAY, False),
+        (IOM, "+383 38 240 185", WEEKDAYS, True),
+    ],
+    "MA": [
+        (POLICE, "19", ALL_DAY, False),
+        (AMBULANCE, "15", ALL_DAY, False),
+        (IOM, "+212 537 65 88 22", WEEKDAYS, True),
+    ],
+    "NG": [(EMERGENCY, "112", ALL_DAY, False), (IOM, "+234 9 461 4860", WEEKDAYS, True)],
+    "PK": [
+        (POLICE, "15", ALL_DAY, False),
+        (AMBULANCE, "1122", ALL_DAY, False),
+        (IOM, "+92 51 230 1550", WEEKDAYS, True),
+    ],
+    "SN": [
+        (POLICE, "17", ALL_DAY, False),
+        (AMBULANCE, "1515", ALL_DAY, False),
+        (IOM, "+221 33 869 6200", WEEKDAYS, True),
+    ],
+    "RS": [
+        (POLICE, "192", ALL_DAY, False),
+        (AMBULANCE, "194", ALL_DAY, False),
+        (IOM, "+381 11 243 4130", WEEKDAYS, True),
+    ],
+    "TN": [
+        (POLICE, "197", ALL_DAY, False),
+        (AMBULANCE, "190", ALL_DAY, False),
+        (IOM, "+216 71 860 312", WEEKDAYS, True),
+    ],
+    "ID": [
+        (EMERGENCY, "112", ALL_DAY, False),
+        (POLICE, "110", ALL_DAY, False),
+        (IOM, "+62 21 5795 1275", WEEKDAYS, True),
+    ],
+    "DE": [
+        (EMERGENCY, "112", ALL_DAY, False),
+        (POLICE, "110", ALL_DAY, False),
+        (IOM, "+49 30 278 7780", WEEKDAYS, True),
+    ],
+}
+
+
+def seed_help_contacts(*, countries: dict[str, Country], locales: dict[str, Locale]) -> int:
+    """The footer's numbers for every country in every language (labels translated through gettext).
+
+    Idempotent: one translation key per (country, position), rows updated in place. Returns the row count.
+    """
+    count = 0
+    for code, contacts in HELP_CONTACTS.items():
+        if code not in countries:
+            continue
+        for position, (label, phone, hours, demo) in enumerate(contacts):
+            key = uuid.uuid5(uuid.NAMESPACE_URL, f"portal-help-contact:{code}:{position}")
+            for language, locale in locales.items():
+                with translation.override(language):
+                    HelpContact.objects.update_or_create(
+                        translation_key=key,
+                        locale=locale,
+                        defaults={
+                            "country": countries[code],
+                            "label": str(label),
+                            "phone": phone,
+                            "hours": str(hours),
+                            "note": str(DEMO_NOTE) if demo else "",
+                            "sort_order": position,
+                            "is_demo": demo,
+                        },
+                    )
+                count += 1
+    return count

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
@@ -137,10 +137,13 @@ class CentrePage(SitePage):
         verbose_name_plural = _("centre pages")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from cms.appointments import empty_form
         from cms.selectors import language_names
 
         context = super().get_context(request, *args, **kwargs)
         context["centre_languages"] = language_names(self.centre.languages)
+        if self.centre.is_active:
+            context["appointment_form"] = empty_form(self.centre)
         return context
 
 
@@ -219,3 +222,55 @@ class OpportunitiesPage(SitePage):
         context["filters"] = filters
         context["opportunities"] = list_opportunities(filters=filters)
         return context
+
+
+class HelpContact(TranslatableMixin, models.Model):
+    """An emergency or help number shown in the public footer: per country (or for everyone), per language.
+
+    A snippet, translated with wagtail-localize like the pages; the number itself is synchronised.
+    """
+
+    country = models.ForeignKey(
+        "portal.Country",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="help_contacts",
+        verbose_name=_("country"),
+        help_text=_("Leave empty for a contact that helps in every country."),
+    )
+    label = models.CharField(_("label"), max_length=120)
+    phone = models.CharField(_("phone"), max_length=40)
+    hours = models.CharField(_("hours"), max_length=120, blank=True)
+    note = models.CharField(_("note"), max_length=240, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_demo = models.BooleanField(
+        _("demo entry"), default=False, help_text=_("Seeded demo data: check before going live.")
+    )
+
+    panels = [
+        FieldPanel("country"),
+        FieldPanel("label"),
+        FieldPanel("phone"),
+        FieldPanel("hours"),
+        FieldPanel("note"),
+        FieldPanel("sort_order"),
+        FieldPanel("is_demo"),
+    ]
+    translatable_fields = [
+        SynchronizedField("country", overridable=False),
+        TranslatableField("label"),
+        SynchronizedField("phone"),
+        TranslatableField("hours"),
+        TranslatableField("note"),
+        SynchronizedField("sort_order"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("help contact")
+        verbose_name_plural = _("help contacts")
+        ordering = ["country_id", "sort_order", "pk"]
+        indexes = [models.Index(fields=["locale", "country", "sort_order"], name="helpcontact_footer_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.phone})"

@@ -194,3 +194,47 @@ def list_sitemap_entries(*, request: Any = None) -> list[SitemapEntry]:
         for page in pages
         if urls[page.pk]
     ]
+
+
+def _country_of_page(page: Page | None) -> str | None:
+    """The country a page belongs to: a country page, or anything below one (centre pages included)."""
+    from cms.models import CountryPage
+
+    if page is None:
+        return None
+    if isinstance(page, CountryPage):
+        return page.country_id
+    return _ancestor_country(page)
+
+
+def _ancestor_country(page: Page) -> str | None:
+    from cms.models import CountryPage
+
+    # Country pages hang right below a language home (depth 3): their path is the first three steps.
+    if page.depth < 3:
+        return None
+    steps = Page.steplen * 3
+    return CountryPage.objects.filter(path=page.path[:steps]).values_list("country_id", flat=True).first()
+
+
+def help_contacts_for(*, page: Page | None, language: str) -> dict[str, Any]:
+    """Footer contacts in `language`: the page's country (plus contacts for everyone), or every country grouped.
+
+    At most two queries (the country lookup and the contacts); the caller memoises per request.
+    """
+    from cms.models import HelpContact
+    from portal.geography import country_name
+
+    country = _country_of_page(page)
+    rows = HelpContact.objects.filter(locale__language_code=language)
+    if country:
+        rows = rows.filter(Q(country_id=country) | Q(country__isnull=True))
+    contacts = list(rows.order_by("country_id", "sort_order", "pk"))
+    if country:
+        return {"country_name": country_name(country), "groups": [(country, country_name(country), contacts)]}
+    by_country: dict[str | None, list[Any]] = {}
+    for contact in contacts:
+        by_country.setdefault(contact.country_id, []).append(contact)
+    everywhere = by_country.pop(None, [])
+    groups = sorted(((code, country_name(code), items) for code, items in by_country.items()), key=lambda g: g[1])
+    return {"country_name": "", "groups": groups, "everywhere": everywhere}

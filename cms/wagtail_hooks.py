@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
 
-from cms.models import CountryPage
+from cms.cache import mark_cacheable
+from cms.models import CountryPage, HelpContact
 
 
 @hooks.register("after_publish_page")
@@ -17,3 +19,7 @@ def grant_editors_on_new_country_page(request: Any, page: Any) -> None:
     specific = page.specific
     if isinstance(specific, CountryPage):
         grant_editor_access(country=specific.country)
+
+
+register_snippet(HelpContact)
+hooks.register("before_serve_page", mark_cacheable)

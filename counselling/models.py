@@ -10,6 +10,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -146,6 +147,31 @@ class TransferStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+class AppointmentChannel(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    MESSAGE = "message", _("SMS or WhatsApp")
+    EMAIL = "email", _("E-mail")
+    IN_PERSON = "in_person", _("In person")
+
+
+class AppointmentTopic(models.TextChoices):
+    """The information site's topics (cms.models.Topic, same values) plus "other"."""
+
+    REGULAR_MIGRATION = "regular_migration", _("Regular migration pathways")
+    IRREGULAR_MIGRATION_RISKS = "irregular_migration_risks", _("Risks of irregular migration")
+    RETURN_REINTEGRATION = "return_reintegration", _("Returning and reintegration")
+    TRAINING_JOBS = "training_jobs", _("Training and jobs")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial support")
+    OTHER = "other", pgettext_lazy("appointment topic", "Something else")
+
+
+class AppointmentStatus(models.TextChoices):
+    NEW = "new", pgettext_lazy("appointment status", "New")
+    CONTACTED = "contacted", pgettext_lazy("appointment status", "Contacted")
+    SCHEDULED = "scheduled", pgettext_lazy("appointment status", "Scheduled")
+    CLOSED = "closed", pgettext_lazy("appointment status", "Closed")
+
+
 AGE_BANDS = ("under_18", "18_24", "25_34", "35_49", "50_plus")
 
 
@@ -189,6 +215,13 @@ class TransferQuerySet(ScopedQuerySet):
 
 class SessionQuerySet(CaseChildQuerySet):
     pass
+
+
+class AppointmentRequestQuerySet(ScopedQuerySet):
+    def for_access(self, access: Access) -> Self:
+        """The centre's counsellors and managers see its requests; a returnee sees their own."""
+        own = Q(user_id=access.user_id) if access.user_id is not None else Q(pk__in=[])
+        return self.filter(access.centre_q(*CASEWORK_ROLES) | own)
 
 
 # --- Models ----------------------------------------------------------------------------
@@ -269,6 +302,14 @@ class Client(models.Model):
             GinIndex(fields=["family_keys"], name="client_family_keys_gin"),
             GinIndex(name="client_search_trgm", fields=["search_text"], opclasses=["gin_trgm_ops"]),
             models.Index(fields=["centre", "-created_at"], name="client_centre_created_idx"),
+            # The search matches a typed client code case-insensitively; without this index that arm of the
+            # OR makes PostgreSQL scan every client instead of combining the GIN indexes (issue #9, E3/E4).
+            models.Index(Upper("code"), name="client_code_upper_idx"),
+            # The search within a user's centres (E3/E4 of issue #9): the centre leads each GIN index (btree_gin),
+            # so PostgreSQL reads only that centre's matches instead of every match in the programme.
+            GinIndex(fields=["centre", "given_keys"], name="client_centre_given_gin"),
+            GinIndex(fields=["centre", "family_keys"], name="client_centre_family_gin"),
+            GinIndex(fields=["centre", "search_text"], opclasses=["", "gin_trgm_ops"], name="client_centre_trgm_gin"),
         ]
 
     def __str__(self) -> str:
@@ -658,3 +699,61 @@ class GroupSession(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AppointmentRequest(models.Model):
+    """A visitor's "ask for an appointment" from a centre page, waiting in the centre's intake queue."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    centre = models.ForeignKey(
+        "portal.Centre", on_delete=models.PROTECT, related_name="appointment_requests", verbose_name=_("centre")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appointment_requests",
+        verbose_name=_("portal account"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    contact = EncryptedTextField(_("phone or e-mail"))
+    preferred_channel = models.CharField(_("preferred channel"), max_length=16, choices=AppointmentChannel.choices)
+    topic = models.CharField(_("topic"), max_length=32, choices=AppointmentTopic.choices)
+    message = EncryptedTextField(_("message"), blank=True, default="")
+    consent_given_at = models.DateTimeField(_("consent given"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=AppointmentStatus.choices, default=AppointmentStatus.NEW
+    )
+    scheduled_for = models.DateTimeField(_("appointment time"), null=True, blank=True)
+    closed_reason = models.CharField(_("reason for closing"), max_length=300, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    client = models.ForeignKey(
+        Client,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appointment_requests",
+        verbose_name=_("client"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ScopedManager.from_queryset(AppointmentRequestQuerySet)()
+
+    class Meta:
+        verbose_name = _("appointment request")
+        verbose_name_plural = _("appointment requests")
+        indexes = [
+            models.Index(fields=["centre", "status", "created_at"], name="appointment_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id}: {self.get_status_display()}"

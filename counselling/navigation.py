@@ -13,6 +13,7 @@ def nav_items(access: Access) -> list[tuple[str, str]]:
     if access.has_role(Role.COUNSELLOR, Role.CENTRE_MANAGER):
         items += [
             (reverse("counselling:case-list"), _("Caseload")),
+            (reverse("counselling:intake-list"), _("Appointment requests")),
             (reverse("counselling:follow-up-list"), _("My follow-ups")),
             (reverse("counselling:group-session-list"), _("Group sessions")),
         ]

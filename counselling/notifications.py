@@ -63,3 +63,28 @@ def _send(user: User, items: list[FollowUp], today: dt.date) -> None:
         subject = render_to_string("counselling/email/reminder_subject.txt", context).strip()
         body = render_to_string("counselling/email/reminder_body.txt", context)
     send_mail(subject, body, None, [user.email])
+
+
+def send_session_notice(*, session_id: int) -> int:
+    """Tell a case's own counsellor that a colleague logged a session on it (client code only). Returns 0 or 1.
+
+    Sent from the outbox (see portal/outbox.py): once per logged session, even when the broker was down.
+    """
+    from counselling.models import Session
+
+    with unscoped():
+        session = Session.objects.select_related("case__client", "case__counsellor", "counsellor").get(pk=session_id)
+    user = session.case.counsellor
+    if user is None or not user.is_active or user.pk == session.counsellor_id:
+        return 0
+    with translation.override(user.preferred_language):
+        context = {
+            "user": user,
+            "session": session,
+            "link": settings.SITE_URL
+            + reverse("counselling:case-detail", kwargs={"public_id": session.case.public_id}),
+        }
+        subject = render_to_string("counselling/email/session_notice_subject.txt", context).strip()
+        body = render_to_string("counselling/email/session_notice_body.txt", context)
+    send_mail(subject, body, None, [user.email])
+    return 1

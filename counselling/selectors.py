@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, Func, Q, QuerySet
 from django.utils import timezone
 
 from counselling.models import (
@@ -32,7 +32,7 @@ from counselling.models import (
 )
 from counselling.names import name_keys, search_text, skeletons
 from counselling.phones import normalise_phone
-from portal.access import Access, Role, get_visible_or_404
+from portal.access import CASEWORK_ROLES, Access, Role, get_visible_or_404, unscoped
 from portal.audit import record_event
 
 CASELOAD_PAGE = 25
@@ -67,8 +67,50 @@ def list_caseload(*, access: Access, filters: CaseloadFilter) -> QuerySet[CaseFi
         cases = cases.filter(counsellor_id=access.user_id)
     query = filters.q.strip()
     if query:
-        cases = cases.filter(_client_search_q(query, prefix="client__"))
+        cases = _search_cases(cases, access, _client_search_q(query, prefix="client__"))
     return cases.order_by("-updated_at", "-pk")
+
+
+def get_cases_in_order(*, access: Access, ids: list[int]) -> list[CaseFile]:
+    """The cases with these ids, in the order given, as the caseload shows them (one page of a search)."""
+    cases = CaseFile.objects.visible_to(access).select_related("client", "centre", "counsellor").in_bulk(ids)
+    return [cases[pk] for pk in ids if pk in cases]
+
+
+def _search_cases(cases: QuerySet[CaseFile], access: Access, match: Q) -> QuerySet[CaseFile]:
+    """The cases among `cases` whose client matches, found from the centres' GIN indexes (issue #9, E3/E4).
+
+    A case's client is at the case's centre, except after a transfer moved the client on while an earlier
+    case stayed behind (a client's centre changes only when a transfer is accepted). So the matches are the
+    union of: clients in the user's centres, read through the GIN indexes led by the centre; and clients who
+    were ever transferred (few). Filtering on the case's centre alone makes PostgreSQL read every match in
+    the programme and then drop those of other centres.
+    """
+    with unscoped():  # only ids, inside the scoped query below
+        moved_clients = Transfer.objects.filter(status=TransferStatus.ACCEPTED).values("case__client_id")
+    moved = cases.filter(match, client_id__in=moved_clients).values("pk")
+    # One arm per centre (what CaseFile.for_access scopes by): with several centres in one arm, PostgreSQL
+    # misjudges how many rows a trigram match returns and reads the programme-wide index instead.
+    at_home = [
+        cases.filter(match, _BigintAmong(F("client__centre_id"), ids=[centre_id])).values("pk")
+        for centre_id in sorted(access.centre_ids(*CASEWORK_ROLES))
+    ]
+    return cases.filter(pk__in=moved.union(*at_home))
+
+
+class _BigintAmong(Func):
+    """`column = ANY(ids::bigint[])`. Django's `__in` sends integers, and btree_gin's bigint operator class
+    has no bigint = integer operator, so `centre_id IN (19)` could not use the GIN indexes led by the centre."""
+
+    output_field = BooleanField()
+
+    def __init__(self, expression: Any, *, ids: list[int]) -> None:
+        super().__init__(expression)
+        self.ids = [int(i) for i in ids]
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"{sql} = ANY(%s::bigint[])", (*params, self.ids)
 
 
 def _client_search_q(query: str, *, prefix: str = "") -> Q:

@@ -187,6 +187,31 @@ def register_client(
     """
     _require_centre(access, centre.pk)
     _check_birth(data.get("birth_date"), data.get("birth_year"))
+    # The same intake sent twice (double click on "register anyway", a resend) registers one client:
+    # registrations of a centre wait for each other on its row, then the identical client this counsellor
+    # registered minutes ago is returned. A namesake registered by anyone else is still registered.
+    Centre.objects.select_for_update().only("pk").get(pk=centre.pk)
+    same = {
+        k: data[k]
+        for k in ("given_name", "family_name", "name_native", "birth_date", "birth_year", "phone")
+        if k in data
+    }
+    with unscoped():
+        twin = (
+            CaseFile.objects.filter(
+                client__centre=centre,
+                client__created_at__gte=timezone.now() - dt.timedelta(minutes=10),
+                events__kind="case.opened",
+                events__actor=actor,
+                **{f"client__{k}": v for k, v in same.items()},
+            )
+            .exclude(status=CaseStatus.CLOSED)
+            .select_related("client")
+            .order_by("pk")
+            .first()
+        )
+    if twin is not None and code.strip().upper() in ("", twin.client.code):
+        return twin
     client = Client(centre=centre, **{k: v for k, v in data.items() if k in CLIENT_FIELDS})
     if client.birth_date and not client.birth_year:
         client.birth_year = client.birth_date.year
@@ -332,6 +357,15 @@ def log_session(
         raise DomainError(_("A session cannot be logged in the future."), field="held_at")
     if not topics:
         raise DomainError(_("Choose at least one topic."), field="topics")
+    # The same form sent twice (a double click, a resend after a dropped connection) logs one session:
+    # the case row is locked above, so the second request sees the first one's session and returns it.
+    with unscoped():
+        same = Session.objects.filter(
+            case=case, counsellor=actor, held_at=held_at, duration_minutes=duration_minutes, mode=mode, kind=kind
+        ).filter(topics=topics, summary=summary, next_steps=next_steps)
+        duplicate = same.order_by("pk").first()
+    if duplicate is not None:
+        return duplicate
     session = Session.objects.create(
         case=case,
         counsellor=actor,
@@ -363,6 +397,14 @@ def log_session(
             assigned_to=actor,
         )
     record_event(actor=actor, action="counselling.session.logged", target=session, centre=case.centre_id)
+    if case.counsellor_id and case.counsellor_id != actor.pk:
+        from portal import outbox
+
+        outbox.enqueue(
+            "counselling.tasks.send_session_notice_task",
+            kwargs={"session_id": session.pk},
+            key=f"session-notice:{session.public_id}",
+        )
     return session
 
 

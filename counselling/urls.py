@@ -1,6 +1,6 @@
 from django.urls import path
 
-from counselling import views
+from counselling import intake_views, views
 
 app_name = "counselling"
 
@@ -28,4 +28,9 @@ urlpatterns = [
     path("transfers/<uuid:public_id>/", views.transfer_decide, name="transfer-decide"),
     path("group-sessions/", views.group_session_list, name="group-session-list"),
     path("group-sessions/new/", views.group_session_create, name="group-session-create"),
+    path("intake/", intake_views.intake_list, name="intake-list"),
+    path("intake/<uuid:public_id>/", intake_views.intake_detail, name="intake-detail"),
+    path("intake/<uuid:public_id>/contacted/", intake_views.intake_contacted, name="intake-contacted"),
+    path("intake/<uuid:public_id>/schedule/", intake_views.intake_schedule, name="intake-schedule"),
+    path("intake/<uuid:public_id>/close/", intake_views.intake_close, name="intake-close"),
 ]

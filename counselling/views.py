@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from counselling import privacy, selectors, services
+from counselling import intake, privacy, selectors, services
 from counselling.forms import (
     CaseloadFilterForm,
     CaseStatusForm,
@@ -89,14 +89,46 @@ def _colleagues(centre_id: int) -> Any:
 # --- Caseload and case ----------------------------------------------------------------------
 
 
+class SearchPage:
+    """One page of search results without counting them all (issue #9, E3/E4): a COUNT would run the whole
+    search a second time. It reads one row more than it shows, to know whether a next page exists."""
+
+    def __init__(self, rows: list[Any], number: int, per_page: int) -> None:
+        self.object_list = rows[:per_page]
+        self.number = number
+        self.has_next = len(rows) > per_page
+        self.has_previous = number > 1
+        self.next_page_number = number + 1
+        self.previous_page_number = number - 1
+
+    @classmethod
+    def of(cls, queryset: Any, page: str | None, *, per_page: int) -> SearchPage:
+        number = int(page) if (page or "").isdigit() and int(page) > 0 else 1
+        start = (number - 1) * per_page
+        return cls(list(queryset[start : start + per_page + 1]), number, per_page)
+
+    def __iter__(self) -> Any:
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+
 @casework
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     """My caseload: filters, search in any script, follow-ups due."""
     form = CaseloadFilterForm(request.GET or None)
     filters = selectors.CaseloadFilter(**form.cleaned_data) if form.is_valid() else selectors.CaseloadFilter()
-    page = Paginator(selectors.list_caseload(access=request.access, filters=filters), selectors.CASELOAD_PAGE)
-    page_obj = page.get_page(request.GET.get("page"))
+    cases = selectors.list_caseload(access=request.access, filters=filters)
+    if filters.q.strip():
+        # Sort and cut the matches by id alone, then read the page's rows with what they show.
+        page_obj: Any = SearchPage.of(
+            cases.values_list("pk", flat=True), request.GET.get("page"), per_page=selectors.CASELOAD_PAGE
+        )
+        page_obj.object_list = selectors.get_cases_in_order(access=request.access, ids=page_obj.object_list)
+    else:
+        page_obj = Paginator(cases, selectors.CASELOAD_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -131,7 +163,16 @@ def case_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def client_create(request: HttpRequest) -> HttpResponse:
     """Intake: the client's details, then likely matches in scope before anything is created."""
     centre = _centre_for(request)
-    form = IntakeForm(request.POST or None, country_code=centre.country_id)
+    # Opened from an appointment request: its details prefill the form, and the new client is linked to it.
+    appointment = (
+        intake.get_appointment(access=request.access, public_id=request.GET["appointment"])
+        if (request.GET.get("appointment"))
+        else None
+    )
+    if appointment is not None and appointment.centre_id != centre.pk:
+        raise Http404
+    initial = intake.client_initial(appointment) if appointment else None
+    form = IntakeForm(request.POST or None, country_code=centre.country_id, initial=initial)
     matches: list[selectors.Match] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -160,6 +201,8 @@ def client_create(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 _apply_error(form, error)
             else:
+                if appointment is not None:
+                    intake.link_appointment_client(actor=request.user, appointment=appointment, client=case.client)
                 messages.success(request, _("Client %(code)s registered.") % {"code": case.client.code})
                 return redirect("counselling:case-detail", public_id=case.public_id)
     return render(request, "counselling/client_form.html", {"form": form, "matches": matches, "intake": True})

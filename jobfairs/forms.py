@@ -9,14 +9,17 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from counselling.models import TargetGroup
 from jobfairs.models import (
+    AgeBand,
     ApplicationStatus,
     EmploymentType,
     FairFormat,
     JobFair,
+    Registration,
     SalaryUnit,
 )
-from jobfairs.services import SLOT_MINUTES
+from jobfairs.services import DECLARED_FIELDS, SLOT_MINUTES
 from portal.forms_base import SafeTextMixin
 from portal.geography import COUNTRIES
 
@@ -45,6 +48,26 @@ class RegistrationForm(SafeTextMixin, forms.Form):
         required=False,
     )
 
+    # Optional, for the programme's anonymous statistics only; "" is "prefer not to say".
+    declared_sex = forms.ChoiceField(
+        label=_("Sex"),
+        required=False,
+        choices=[("", _("Prefer not to say")), *Registration._meta.get_field("declared_sex").choices],
+        help_text=_("Optional. Only counted in anonymous statistics, never shown to employers."),
+    )
+    declared_age_band = forms.ChoiceField(
+        label=_("Age"),
+        required=False,
+        choices=[("", _("Prefer not to say")), *AgeBand.choices],
+        help_text=_("Optional. Only counted in anonymous statistics, never shown to employers."),
+    )
+    declared_target_group = forms.ChoiceField(
+        label=_("Which describes you best?"),
+        required=False,
+        choices=[("", _("Prefer not to say")), *TargetGroup.choices],
+        help_text=_("Optional. Only counted in anonymous statistics, never shown to employers."),
+    )
+
     def __init__(self, *args: Any, fair: JobFair, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.questions = list(fair.questions)
@@ -52,10 +75,17 @@ class RegistrationForm(SafeTextMixin, forms.Form):
             self.fields[f"q{index}"] = forms.CharField(
                 label=question, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
             )
+        # The fair's questions first; the optional questions for the statistics last.
+        self.order_fields([f"q{index}" for index in range(len(self.questions))] + ["share_profile"])
 
     @property
     def answers(self) -> dict[str, str]:
         return {question: self.cleaned_data.get(f"q{index}", "") for index, question in enumerate(self.questions)}
+
+    @property
+    def declared(self) -> dict[str, str]:
+        """The self-declared facts for the statistics ("" where the returnee preferred not to say)."""
+        return {name: self.cleaned_data.get(name, "") for name in DECLARED_FIELDS}
 
 
 class ClientRegistrationForm(SafeTextMixin, forms.Form):

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from counselling.models import Sex, TargetGroup
 from portal.access import CASEWORK_ROLES, Access, Role, ScopedManager, ScopedQuerySet
 
 # --- Choices -------------------------------------------------------------------
@@ -51,6 +52,16 @@ class RegistrationStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")
     ATTENDED = "attended", _("Attended")
     NO_SHOW = "no_show", _("Did not attend")
+
+
+class AgeBand(models.TextChoices):
+    """The reports' age bands (portal.reports.indicators), as a returnee may declare one."""
+
+    UNDER_18 = "under_18", _("under 18")
+    FROM_18_TO_24 = "18_24", _("18 to 24")
+    FROM_25_TO_34 = "25_34", _("25 to 34")
+    FROM_35_TO_49 = "35_49", _("35 to 49")
+    FROM_50 = "50_plus", _("50 and older")
 
 
 class BookingStatus(models.TextChoices):
@@ -480,6 +491,29 @@ class Registration(models.Model):
     survey_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # Self-declared by a returnee who has no client record, only for the programme's anonymous
+    # statistics (portal.reports). Blank: "prefer not to say", counted as unknown. An age band, not
+    # a year of birth: the statistics need no more. A client's own record always takes precedence.
+    # db_default too: rows written with raw SQL or COPY (portal/bench/seed.py) leave them out.
+    declared_sex = models.CharField(
+        _("sex (self-declared)"),
+        max_length=16,
+        blank=True,
+        default="",
+        db_default="",
+        choices=[(value, label) for value, label in Sex.choices if value != Sex.UNDISCLOSED],
+    )
+    declared_age_band = models.CharField(
+        _("age band (self-declared)"), max_length=16, blank=True, default="", db_default="", choices=AgeBand.choices
+    )
+    declared_target_group = models.CharField(
+        _("target group (self-declared)"),
+        max_length=32,
+        blank=True,
+        default="",
+        db_default="",
+        choices=TargetGroup.choices,
+    )
 
     objects = ScopedManager.from_queryset(RegistrationQuerySet)()
 

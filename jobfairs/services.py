@@ -9,6 +9,7 @@ is "unknown": `NotAllowed`, which views turn into 404), writes, appends an
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 import zoneinfo
 from decimal import Decimal
 from typing import Any
@@ -84,7 +85,10 @@ def _lock_registration(registration: Registration) -> Registration:
 
 
 def _notify(task: Any, **kwargs: Any) -> None:
-    transaction.on_commit(lambda: task.delay(**kwargs))
+    """Queue an e-mail through the outbox: written with the change, sent after commit, kept if the broker is down."""
+    from portal import outbox
+
+    outbox.enqueue(task, kwargs=kwargs, key=f"{task.name}:{uuid.uuid4().hex}")
 
 
 # --- Employers ---------------------------------------------------------------------
@@ -346,14 +350,34 @@ def _check_answers(fair: JobFair, answers: dict[str, str]) -> dict[str, str]:
     return cleaned
 
 
+# What a returnee may declare about themselves for the anonymous statistics (portal.reports).
+DECLARED_FIELDS = ("declared_sex", "declared_age_band", "declared_target_group")
+
+
+def _declared(declared: dict[str, str] | None) -> dict[str, str]:
+    """Known choices only; anything else is "prefer not to say" (blank)."""
+    out = {}
+    for name in DECLARED_FIELDS:
+        value = (declared or {}).get(name) or ""
+        out[name] = value if value in dict(Registration._meta.get_field(name).choices) else ""
+    return out
+
+
 @transaction.atomic
 def register_for_fair(
-    *, access: Access, actor: User, fair: JobFair, share_profile: bool, answers: dict[str, str] | None = None
+    *,
+    access: Access,
+    actor: User,
+    fair: JobFair,
+    share_profile: bool,
+    answers: dict[str, str] | None = None,
+    declared: dict[str, str] | None = None,
 ) -> Registration:
     """A returnee registers themselves: within the window; waitlisted when the fair is full.
 
     The fair row is locked so that two people taking the last place at once
     cannot both get it. Consent to share the profile is stored with its time.
+    `declared`: optional sex, age band and target group for the statistics (DECLARED_FIELDS).
     """
     if access.has_membership:
         raise DomainError(_("Staff accounts cannot register as candidates."))
@@ -370,6 +394,7 @@ def register_for_fair(
         status=status,
         answers=_check_answers(fair, answers or {}),
         consent_given_at=timezone.now() if share_profile else None,
+        **_declared(declared),
     )
     record_event(
         actor=actor,

@@ -6,21 +6,25 @@ from celery import shared_task
 from django.utils import timezone
 
 from jobfairs import notifications
+from portal.outbox import once_per_message
 
 RETRY = {"acks_late": True, "autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
 
 
 @shared_task(**RETRY)
+@once_per_message
 def send_registration_confirmation_task(*, registration_id: int) -> None:
     notifications.send_registration_confirmation(registration_id=registration_id)
 
 
 @shared_task(**RETRY)
+@once_per_message
 def send_promotion_notice_task(*, registration_id: int) -> None:
     notifications.send_promotion_notice(registration_id=registration_id)
 
 
 @shared_task(**RETRY)
+@once_per_message
 def send_booking_confirmation_task(*, booking_id: int) -> None:
     notifications.send_booking_confirmation(booking_id=booking_id)
 

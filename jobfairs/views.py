@@ -167,6 +167,7 @@ def registration_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 fair=fair,
                 share_profile=form.cleaned_data["share_profile"],
                 answers=form.answers,
+                declared=form.declared,
             )
         except DomainError as error:
             _apply_error(form, error)

@@ -59,6 +59,7 @@ class Role(models.TextChoices):
     EMPLOYER = "employer", _("Employer")
     EDITOR = "editor", _("Editor")
     ADMIN = "admin", _("Administrator")
+    DATA_PROTECTION_OFFICER = "dpo", _("Data-protection officer")
 
 
 # Which object a membership of each role hangs on. The database enforces it too.
@@ -68,6 +69,12 @@ GLOBAL_ROLES = frozenset({Role.PROGRAMME_ANALYST, Role.ADMIN})
 # Who reads and writes individual case files: the centre's own staff. Country
 # coordinators see their countries aggregated (reports), never case by case.
 CASEWORK_ROLES = frozenset({Role.COUNSELLOR, Role.CENTRE_MANAGER})
+# The data-protection officer works per country, or for the whole programme (a membership
+# without a country). They answer data-subject requests, read the audit log and the record
+# of processing, and never do casework: case files and notes stay closed to them.
+# Who acts on a data-subject request (export, erasure): a centre's manager for the centre's
+# clients, the data-protection officer for the clients of their countries.
+DATA_SUBJECT_ROLES = frozenset({Role.CENTRE_MANAGER, Role.DATA_PROTECTION_OFFICER})
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,47 @@ class Access:
             if countries:
                 q |= Q(**{f"{prefix}centre__country_id__in": countries})
         return q
+
+    @property
+    def is_programme_dpo(self) -> bool:
+        """A data-protection officer for the whole programme (a membership without a country)."""
+        return any(m.role == Role.DATA_PROTECTION_OFFICER and not m.country_id for m in self.memberships)
+
+    def dpo_q(self, *, prefix: str = "") -> Q:
+        """Rows whose centre lies in the countries the user is data-protection officer of (all, programme-wide).
+
+        `prefix` leads to the centre, e.g. ``"case__"``.
+        """
+        if self.is_programme_dpo:
+            # Every row; not an empty Q(), which would vanish when OR-ed with another condition.
+            return Q(pk__isnull=False)
+        countries = self.country_codes(Role.DATA_PROTECTION_OFFICER)
+        if not countries:
+            return Q(pk__in=[])
+        return Q(**{f"{prefix}centre__country_id__in": countries})
+
+    def data_subject_q(self, *, prefix: str = "") -> Q:
+        """Clients (or rows of a client) whose data-subject requests the user may handle:
+        the clients of the centres they manage, and those of the countries they are DPO of."""
+        q = Q(**{f"{prefix}centre_id__in": self.centre_ids(Role.CENTRE_MANAGER)})
+        if self.has_role(Role.DATA_PROTECTION_OFFICER):
+            q |= self.dpo_q(prefix=prefix)
+        return q
+
+    def handles_data_subject_of(self, centre: Any) -> bool:
+        """Whether the user may handle the data-subject requests of a client of `centre`."""
+        if centre.pk in self.centre_ids(Role.CENTRE_MANAGER):
+            return True
+        if not self.has_role(Role.DATA_PROTECTION_OFFICER):
+            return False
+        return self.is_programme_dpo or centre.country_id in self.country_codes(Role.DATA_PROTECTION_OFFICER)
+
+    def privacy_countries(self) -> frozenset[str] | None:
+        """Countries whose retention and processing the user oversees; None means every country
+        (administrators and programme-wide data-protection officers)."""
+        if self.is_superuser or self.has_role(Role.ADMIN) or self.is_programme_dpo:
+            return None
+        return self.countries_of(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.DATA_PROTECTION_OFFICER)
 
     @property
     def timezone_name(self) -> str | None:

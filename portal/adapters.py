@@ -1,12 +1,68 @@
-"""allauth adapters: where people land after signing in, and who may sign up."""
+"""allauth adapters: where people land after signing in, who may sign up, and phone numbers.
+
+Returnees may sign up and sign in with a phone number and a one-time SMS code
+(`portal.sms`). Staff never sign in by phone: a membership means e-mail,
+password and the second factor (see `NoPhoneSignInForStaffStage` and
+`AccountAdapter.authenticate`).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.app_settings import EmailVerificationMethod
+from allauth.account.stages import EmailVerificationStage, LoginStage
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.access import get_access
+from portal.sms import send_sms
+
+
+def normalise_e164(raw: str) -> str | None:
+    """`+233 24 123 4567` -> `+233241234567`; None when it is not a valid international number."""
+    from counselling.phones import normalise_phone
+
+    return normalise_phone(raw)
+
+
+class PhoneNumberField(forms.CharField):
+    """A phone number with its country code, stored as E.164; spaces, dashes and brackets allowed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label", gettext_lazy("Phone number"))
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault(
+            "help_text", gettext_lazy("With the country code, e.g. +233 24 123 4567. We send you a code by SMS.")
+        )
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "inputmode": "tel"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not value:
+            return value
+        normalised = normalise_e164(value)
+        if normalised is None:
+            raise ValidationError(
+                _("This is not a valid phone number. Write it with the country code, e.g. +233 24 123 4567."),
+                code="invalid_phone",
+            )
+        return normalised
+
+
+def _may_sign_in_by_phone(user: Any) -> bool:
+    """Only returnees: everyone with a membership (or a superuser) signs in with e-mail and a second factor."""
+    return not get_access(user).requires_mfa
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,4 +73,140 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         if get_access(request.user).has_membership:
             return reverse("portal:staff-home")
-        return reverse("portal:me")
+        return reverse("returnees:dashboard")
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        return self.get_login_redirect_url(request)
+
+    def get_login_stages(self) -> list[str]:
+        stages = []
+        for path in super().get_login_stages():
+            if path == "allauth.account.stages.EmailVerificationStage":
+                path = "portal.adapters.PerAccountEmailVerificationStage"
+            stages.append(path)
+            if path == "allauth.account.stages.LoginByCodeStage":
+                stages.append("portal.adapters.NoPhoneSignInForStaffStage")
+        return stages
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        """A phone-only account has no e-mail (NULL, so that many can exist); messages come in the sign-up language."""
+        user = super().save_user(request, user, form, commit=False)
+        if not user.email:
+            user.email = None
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        if language in dict(settings.LANGUAGES):
+            user.preferred_language = language
+        if commit:
+            user.save()
+        return user
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        """A password with a phone number signs in returnees only."""
+        user = super().authenticate(request, **credentials)
+        if user is not None and credentials.get("phone") and not credentials.get("email"):
+            if not _may_sign_in_by_phone(user):
+                return None
+        return user
+
+    # --- Phone numbers ------------------------------------------------------------------
+
+    def phone_form_field(self, **kwargs: Any) -> forms.Field:
+        return PhoneNumberField(**kwargs)
+
+    def clean_phone(self, phone: str) -> str:
+        normalised = normalise_e164(phone)
+        if normalised is None:
+            raise ValidationError(
+                _("This is not a valid phone number. Write it with the country code, e.g. +233 24 123 4567."),
+                code="invalid_phone",
+            )
+        return normalised
+
+    def set_phone(self, user: Any, phone: str, verified: bool) -> None:
+        user.phone = phone
+        user.phone_verified = verified
+        if user.pk:
+            user.save(update_fields=["phone", "phone_verified"])
+
+    def get_phone(self, user: Any) -> tuple[str, bool] | None:
+        return (user.phone, user.phone_verified) if user.phone else None
+
+    def set_phone_verified(self, user: Any, phone: str) -> None:
+        if user.phone == phone and not user.phone_verified:
+            user.phone_verified = True
+            user.save(update_fields=["phone_verified"])
+
+    def get_user_by_phone(self, phone: str) -> Any:
+        from portal.models import User
+
+        normalised = normalise_e164(phone)
+        if normalised is None:
+            return None
+        return User.objects.filter(phone=normalised, is_active=True).first()
+
+    def send_verification_code_sms(self, user: Any, phone: str, code: str, **kwargs: Any) -> None:
+        """The code and nothing else about the person, in their language."""
+        minutes = max(account_settings.PHONE_VERIFICATION_TIMEOUT, account_settings.LOGIN_BY_CODE_TIMEOUT) // 60
+        with translation.override(getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE):
+            body = _("Your code for the counselling portal is %(code)s. It is valid for %(minutes)s minutes.") % {
+                "code": code,
+                "minutes": minutes,
+            }
+            body += " " + _("Do not share it with anyone.")
+        send_sms(to=phone, body=body)
+
+    def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
+        user = self.get_user_by_phone(phone)
+        if user is not None and not _may_sign_in_by_phone(user):
+            # The number's own staff member: tell them how they do sign in (no code).
+            body = _(
+                "Staff accounts do not sign in with a code by SMS. Use your e-mail address, password and second factor."
+            )
+            send_sms(to=phone, body=body)
+            return
+        body = _("Someone asked for a sign-in code for this number, but no account uses it. You can sign up: %(url)s")
+        send_sms(to=phone, body=body % {"url": settings.SITE_URL + reverse("account_signup")})
+
+    def send_account_already_exists_sms(self, phone: str) -> None:
+        body = _(
+            "Someone tried to sign up with this number, but it already has an account. Sign in with a code: %(url)s"
+        )
+        send_sms(to=phone, body=body % {"url": settings.SITE_URL + reverse("account_login")})
+
+
+class PerAccountEmailVerificationStage(EmailVerificationStage):
+    """E-mail verification is mandatory for every account that has an e-mail address.
+
+    allauth can make it mandatory only for everyone, which would require an
+    e-mail address of people who sign up with a phone number (verified by
+    SMS code instead). So the setting is "optional" and this stage makes it
+    mandatory per login whenever there is an address (or no account yet).
+    """
+
+    def handle(self) -> tuple:
+        user = self.login.user
+        if user is None or self.login.email or user.email:
+            self.login.email_verification = EmailVerificationMethod.MANDATORY
+        else:
+            self.login.email_verification = EmailVerificationMethod.NONE
+        return super().handle()
+
+
+class NoPhoneSignInForStaffStage(LoginStage):
+    """A sign-in by SMS code is refused for staff, whatever else they have set up."""
+
+    key = "portal_no_phone_for_staff"
+
+    def handle(self) -> tuple:
+        from allauth.account.internal.flows.login import get_authentication_records
+
+        user = self.login.user
+        if user is None or _may_sign_in_by_phone(user):
+            return None, True
+        records = get_authentication_records(self.request, user)
+        if records and records[-1].get("method") == "code" and records[-1].get("phone"):
+            messages.error(
+                self.request, _("Staff accounts sign in with their e-mail address, password and second factor.")
+            )
+            return self.abort(), False
+        return None, True

@@ -37,7 +37,7 @@ def _portal_items(access: Access) -> list[tuple[str, str]]:
     if access.has_membership:
         items.append((reverse("portal:staff-home"), _("Staff area")))
     elif access.is_authenticated:
-        items.append((reverse("portal:me"), _("My page")))
+        items.append((reverse("returnees:dashboard"), _("My page")))
     return items
 
 
@@ -47,8 +47,12 @@ def _team_items(access: Access) -> list[tuple[str, str]]:
         items.append((reverse("portal:staff-list"), _("Team")))
     if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.PROGRAMME_ANALYST):
         items.append((reverse("reports:dashboard"), _("Reports")))
-    if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR):
+    if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.DATA_PROTECTION_OFFICER):
         items.append((reverse("portal:audit-log"), _("Audit log")))
+    if access.has_role(Role.CENTRE_MANAGER, Role.DATA_PROTECTION_OFFICER):
+        items.append((reverse("portal:dsr-search"), _("Data-subject requests")))
+    if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.DATA_PROTECTION_OFFICER, Role.ADMIN):
+        items.append((reverse("portal:processing-record"), _("Record of processing")))
     return items
 
 

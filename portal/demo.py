@@ -268,6 +268,16 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount(f"analyst2@{DEMO_DOMAIN}", "Programme Analyst Two", Role.PROGRAMME_ANALYST),
         DemoAccount(f"admin1@{DEMO_DOMAIN}", "Administrator One", Role.ADMIN),
         DemoAccount(f"admin2@{DEMO_DOMAIN}", "Administrator Two", Role.ADMIN, language="de"),
+        # Data-protection officers: two countries, and one for the whole programme (no country).
+        DemoAccount(f"dpo.gh@{DEMO_DOMAIN}", "Data Protection Officer GH", Role.DATA_PROTECTION_OFFICER, country="GH"),
+        DemoAccount(
+            f"dpo.ma@{DEMO_DOMAIN}",
+            "Data Protection Officer MA",
+            Role.DATA_PROTECTION_OFFICER,
+            country="MA",
+            language="fr",
+        ),
+        DemoAccount(f"dpo@{DEMO_DOMAIN}", "Data Protection Officer HQ", Role.DATA_PROTECTION_OFFICER, language="de"),
     ]
     for index, (_country, name, _type) in enumerate(ORGANISATIONS, start=1):
         accounts.append(

@@ -759,6 +759,23 @@ def command_test(args: Sequence[str]) -> int:
     return code
 
 
+def command_bench(args: Sequence[str]) -> int:
+    """`make bench`: scale data at a small size into its own database (bench_scale), then the benchmark.
+
+    `BENCH_CLIENTS` (default 20000) and `BENCH_REQUESTS` (default 30) set the size; the JSON goes to
+    `<data>/bench.json`. See the README, "Performance", for the full-size run.
+    """
+    env = os.environ.copy()
+    clients = env.get("BENCH_CLIENTS", "20000")
+    requests = env.get("BENCH_REQUESTS", "30")
+    output = str(data_dir() / "bench.json")
+    with cluster_in_use():
+        _run_step(manage("compilemessages_po"), env)
+        _run_step(manage("seed_scale", "--clients", clients, *args), env)
+        _run_step(manage("bench", "--json", output, "--requests", requests), env)
+    return 0
+
+
 # --- Entry point --------------------------------------------------------------
 
 USAGE = """\
@@ -771,6 +788,7 @@ commands:
   clean-data        stop the private cluster and delete the data directory
   run               start everything for local development (make run)
   test [ARGS...]    run pytest against the private cluster (make test)
+  bench [ARGS...]   scale data at a small size, then the benchmark (make bench)
 """
 
 
@@ -805,6 +823,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_run()
         if command == "test":
             return command_test(rest)
+        if command == "bench":
+            return command_bench(rest)
     except DevstackError as error:
         print(f"devstack: error: {error}", file=sys.stderr)
         return 1

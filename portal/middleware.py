@@ -57,6 +57,9 @@ MFA_SETUP_ALLOWED = frozenset(
         "mfa_view_recovery_codes",
         "mfa_generate_recovery_codes",
         "mfa_download_recovery_codes",
+        "mfa_list_webauthn",
+        "mfa_add_webauthn",
+        "mfa_reauthenticate_webauthn",
         "set_language",
         "healthz",
         "invitation-accept",
@@ -64,8 +67,11 @@ MFA_SETUP_ALLOWED = frozenset(
 )
 
 
+SECOND_FACTORS = ("totp", "webauthn")
+
+
 class RequireStaffMFAMiddleware:
-    """Send a signed-in staff member without TOTP to set it up before anything else.
+    """Send a signed-in staff member without a second factor (TOTP or a security key) to set one up first.
 
     allauth's MFA app has no switch that makes a second factor mandatory, so
     this middleware enforces it for every user with a membership (and
@@ -89,7 +95,8 @@ class RequireStaffMFAMiddleware:
             return None
         from allauth.mfa.models import Authenticator
 
-        if Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists():
+        # An authenticator app or a security key / passkey; recovery codes alone are no second factor.
+        if Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTORS).exists():
             return None
         return HttpResponseRedirect(reverse("mfa_activate_totp"))
 

@@ -105,12 +105,15 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    email = models.EmailField(_("e-mail address"), unique=True)
+    # Empty (NULL) for a returnee who signed up with a phone number only.
+    email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=LANGUAGE_CHOICES, default="en"
     )
+    # E.164 (e.g. +233241234567); unique when set. Returnees may sign in with it by SMS code.
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone_verified = models.BooleanField(_("phone number verified"), default=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -121,15 +124,19 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""), name="user_phone_unique_when_set"),
+        ]
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        return self.get_full_name()
 
     def get_full_name(self) -> str:
-        return self.full_name or self.email
+        # Never the phone number: this name is shown to others (e.g. employers at a fair).
+        return self.full_name or self.email or f"#{str(self.public_id)[:8]}"
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        return self.full_name.split(" ")[0] if self.full_name else self.get_full_name()
 
 
 class MembershipQuerySet(ScopedQuerySet):
@@ -219,6 +226,13 @@ class Membership(models.Model):
                         employer__isnull=True,
                     )
                     | Q(
+                        # Per country, or programme-wide without one.
+                        role=Role.DATA_PROTECTION_OFFICER,
+                        centre__isnull=True,
+                        organisation__isnull=True,
+                        employer__isnull=True,
+                    )
+                    | Q(
                         role=Role.PARTNER,
                         centre__isnull=True,
                         country__isnull=True,
@@ -275,10 +289,13 @@ class StaffInvitation(models.Model):
 
 class AuditEventQuerySet(ScopedQuerySet):
     def for_access(self, access: Access) -> Self:
-        """Centre managers read their centres' log, coordinators their countries'."""
-        if not access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR):
+        """Centre managers read their centres' log, coordinators and data-protection officers their countries'."""
+        if not access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.DATA_PROTECTION_OFFICER):
             return self.none()
-        return self.filter(access.centre_q(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR))
+        q = access.centre_q(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR)
+        if access.has_role(Role.DATA_PROTECTION_OFFICER):
+            q |= access.dpo_q()
+        return self.filter(q)
 
 
 class AuditEvent(models.Model):
@@ -333,6 +350,51 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("Audit events are append-only")
+
+
+class OutboxMessage(models.Model):
+    """A task that must not be lost: written in the business transaction, dispatched to the broker after commit.
+
+    `dispatched_at` is set when the broker took it, `completed_at` when the task succeeded; the
+    `dispatch_outbox` beat task re-sends rows never dispatched (broker down) or dispatched long ago and
+    not completed (a worker died). `key` makes enqueueing the same work twice a no-op.
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    queue = models.CharField(_("queue"), max_length=50, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            models.Index(fields=["dispatched_at"], condition=Q(completed_at__isnull=True), name="outbox_pending_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time a worker consuming `queue` ran the heartbeat task; /healthz reports a stale one."""
+
+    queue = models.CharField(_("queue"), max_length=50, unique=True)
+    seen_at = models.DateTimeField(_("seen"))
+    hostname = models.CharField(_("worker"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.queue} {self.seen_at:%Y-%m-%d %H:%M:%S}"
 
 
 # The reports' roll-up tables belong to this app; their module registers them.

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.access import CENTRE_ROLES, COUNTRY_ROLES, GLOBAL_ROLES, Access, unscoped
+from portal.access import CENTRE_ROLES, COUNTRY_ROLES, GLOBAL_ROLES, Access, Role, unscoped
 from portal.audit import record_event
 from portal.errors import DomainError, NotAllowed
 from portal.models import Centre, Country, Membership, StaffInvitation, User
@@ -45,6 +45,9 @@ def invite_staff(
         centre = None
     elif role in GLOBAL_ROLES:
         centre = country = None
+    elif role == Role.DATA_PROTECTION_OFFICER:
+        # Per country, or for the whole programme when no country is chosen (only admins hand it out).
+        centre = None
     else:
         # Partner and employer accounts are created from their organisation's page.
         raise NotAllowed(_("You may not invite people to this role."), field="role")
@@ -62,9 +65,13 @@ def invite_staff(
         email=email, full_name=full_name.strip(), membership=membership, invited_by=actor
     )
     record_event(actor=actor, action="portal.staff.invited", target=membership, centre=centre, details={"role": role})
-    from portal.tasks import send_staff_invitation_task
+    from portal import outbox
 
-    transaction.on_commit(lambda: send_staff_invitation_task.delay(invitation_id=invitation.pk))
+    outbox.enqueue(
+        "portal.tasks.send_staff_invitation_task",
+        kwargs={"invitation_id": invitation.pk},
+        key=f"staff-invitation:{invitation.pk}",
+    )
     return invitation
 
 

@@ -77,7 +77,20 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 PRIVATE_CLUSTER_SOCKET_DIR = DATA_DIR / "run"
 DATABASE_URL = os.environ.get("DATABASE_URL") or (f"postgresql://portal@/portal?host={PRIVATE_CLUSTER_SOCKET_DIR}")
+# In production the application connects as a least-privilege role (DATABASE_URL; `manage.py setup_db_roles`)
+# that cannot alter tables or change the audit log. The commands that change the schema or the roles run as
+# the owner, DATABASE_MIGRATE_URL, when it is set (see SECURITY.md, "Database roles").
+DATABASE_MIGRATE_URL = os.environ.get("DATABASE_MIGRATE_URL", "")
+OWNER_COMMANDS = frozenset({"migrate", "setup_db_roles", "createcachetable"})
+if DATABASE_MIGRATE_URL and not RUNNING_TESTS and len(sys.argv) > 1 and sys.argv[1] in OWNER_COMMANDS:
+    DATABASE_URL = DATABASE_MIGRATE_URL
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# A streaming replica for reporting reads (see portal/routers.py); writes always go to default.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {**database_from_url(DATABASE_REPLICA_URL), "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["portal.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -86,6 +99,7 @@ INSTALLED_APPS = [
     "referrals",
     "jobfairs",
     "cms",
+    "cms.returnees",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -122,6 +136,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "portal.middleware.CMSAdminCSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",  # above the early page cache: its hits get it too
+    "cms.cache.EarlyPageCacheMiddleware",  # anonymous page-cache hits, before session/auth (see cms/cache.py)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -132,7 +148,7 @@ MIDDLEWARE = [
     "portal.middleware.RequestContextMiddleware",
     "portal.middleware.RequireStaffMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cms.cache.PublicPageCacheMiddleware",  # after CSRF, auth and messages: it needs all three
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -219,6 +235,23 @@ STORAGES = {
         )
     },
 }
+# Several web nodes: uploads go to S3-compatible object storage (django-storages, the `s3` extra) when a bucket
+# is named. Objects stay private; the portal's views check access and stream them. Credentials come from
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the machine's role (boto3's usual chain).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION_NAME") or os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("S3_MEDIA_PREFIX", "media"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG or RUNNING_TESTS
 if WHITENOISE_USE_FINDERS:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # served from the finders; WhiteNoise wants the folder
@@ -273,11 +306,22 @@ SECURE_CSP = {
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:staff-home"
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Returnees sign up with an e-mail address and a password, or with a phone number alone and sign in
+# with a one-time SMS code. The sign-up form asks for one of the two (cms.returnees.forms.SignupForm);
+# e-mail verification is mandatory for every account with an address (portal.adapters), phone numbers are
+# verified by SMS code. Staff always sign in with e-mail, password and TOTP.
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+ACCOUNT_SIGNUP_FIELDS = ["email", "phone", "password1", "password2"]
+ACCOUNT_FORMS = {
+    "signup": "cms.returnees.forms.SignupForm",
+    "request_login_code": "cms.returnees.forms.RequestLoginCodeForm",
+}
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION = "optional"  # made mandatory per account with an address: see above
+SILENCED_SYSTEM_CHECKS = ["account.W001"]  # neither field is required alone: the form requires one of them
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -292,7 +336,16 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Text messages (sign-in codes): a dotted path to a backend class, see portal/sms.py.
+SMS_BACKEND = os.environ.get("SMS_BACKEND") or (
+    "portal.sms.LocmemBackend" if RUNNING_TESTS else "portal.sms.ConsoleBackend"
+)
+
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Security keys and passkeys are a second factor after the password; no passwordless sign-in, so staff have
+# one way in (SECURITY.md, "WebAuthn"). Plain http is allowed for WebAuthn only on a DEBUG machine.
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Counselling portal")
 USERSESSIONS_TRACK_ACTIVITY = True
 
@@ -347,27 +400,52 @@ CELERY_TASK_ROUTES = {
     "*.send_*": {"queue": "email"},
     "*.build_report*": {"queue": "reports"},
     "*.rebuild_rollups*": {"queue": "reports"},
+    "*.rebuild_and_check_rollups*": {"queue": "reports"},
 }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
+    # Daily jobs run again on the next hours: each is once-a-day idempotent, so a run lost while the
+    # broker or the workers were down is made up for, and a run that went through sends nothing twice.
     "follow-up-reminders": {
         "task": "counselling.tasks.send_follow_up_reminders_task",
-        "schedule": crontab(hour=5, minute=0),  # mornings from West Africa to Indonesia
+        "schedule": crontab(hour="5-9", minute=0),  # mornings from West Africa to Indonesia
     },
-    "report-rollups": {"task": "portal.reports.tasks.rebuild_rollups_task", "schedule": crontab(hour=2, minute=0)},
+    "report-rollups": {
+        "task": "portal.reports.tasks.rebuild_and_check_rollups_task",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "monthly-reports": {
         "task": "portal.reports.tasks.build_monthly_reports_task",
-        "schedule": crontab(day_of_month=1, hour=3, minute=0),  # after the 02:00 roll-up rebuild
+        "schedule": crontab(day_of_month=1, hour="3-6", minute=0),  # after the 02:00 roll-up rebuild
     },
     "retention": {"task": "counselling.tasks.anonymise_expired_cases_task", "schedule": crontab(hour=2, minute=30)},
     "referral-reminders": {
         "task": "referrals.tasks.send_referral_reminders_task",
-        "schedule": crontab(hour=5, minute=15),
+        "schedule": crontab(hour="5-9", minute=15),
     },
     "jobfair-slot-reminders": {"task": "jobfairs.tasks.send_slot_reminders_task", "schedule": crontab(minute="*/15")},
     "jobfair-surveys": {"task": "jobfairs.tasks.send_fair_surveys_task", "schedule": crontab(minute=5)},
+    "dispatch-outbox": {"task": "portal.tasks.dispatch_outbox_task", "schedule": 60.0},
 }
+# One heartbeat per queue, so /healthz can tell which worker stopped consuming; an old one is dropped.
+HEARTBEAT_QUEUES = ("default", "email", "reports")
+HEARTBEAT_SECONDS = 30
+for _queue in HEARTBEAT_QUEUES:
+    CELERY_BEAT_SCHEDULE[f"heartbeat-{_queue}"] = {
+        "task": "portal.tasks.heartbeat_task",
+        "schedule": float(HEARTBEAT_SECONDS),
+        "kwargs": {"queue": _queue},
+        "options": {"queue": _queue, "expires": HEARTBEAT_SECONDS * 2},
+    }
+# /healthz says "worker: stale" when a queue's heartbeat is older than this (and tasks are not run inline).
+WORKER_STALE_AFTER_SECONDS = int(os.environ.get("WORKER_STALE_AFTER_SECONDS", "180"))
+# PDF builds: a soft limit marks the build failed, the hard one kills a stuck renderer (its child is replaced).
+CELERY_TASK_ANNOTATIONS = {
+    "portal.reports.tasks.build_report_task": {"soft_time_limit": 540, "time_limit": 600},
+}
+# A pool child that grew past this many KiB is replaced after its task (the reports worker sets it; 0: off).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", "0")) or None
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- Wagtail --------------------------------------------------------------------
@@ -379,6 +457,11 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no e-mail hashes to a third party
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from the editors' browsers
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# "Ask for an appointment": requests per hour from one IP address, and to one centre.
+APPOINTMENT_RATE_PER_IP = 5
+APPOINTMENT_RATE_PER_CENTRE = 60
+# Anonymous GETs of information pages are served from the cache for this long (purged on publish).
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "300"))
 
 # --- Logging ---------------------------------------------------------------------
 LOGGING = {

@@ -11,7 +11,7 @@ from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
-from portal import views
+from portal import dataprotection, views
 
 admin.site.login = secure_admin_login(admin.site.login)
 
@@ -22,6 +22,22 @@ portal_patterns = (
         path("staff/team/", views.staff_list, name="staff-list"),
         path("staff/team/invite/", views.staff_invite, name="staff-invite"),
         path("staff/audit/", views.audit_log, name="audit-log"),
+        path("staff/data-protection/", dataprotection.request_search, name="dsr-search"),
+        path("staff/data-protection/clients/<uuid:public_id>/", dataprotection.request_detail, name="dsr-detail"),
+        path(
+            "staff/data-protection/clients/<uuid:public_id>/export.json",
+            dataprotection.request_export_json,
+            name="dsr-export-json",
+        ),
+        path(
+            "staff/data-protection/clients/<uuid:public_id>/export.pdf",
+            dataprotection.request_export_pdf,
+            name="dsr-export-pdf",
+        ),
+        path("staff/data-protection/clients/<uuid:public_id>/erase/", dataprotection.request_erase, name="dsr-erase"),
+        path("staff/data-protection/processing/", dataprotection.processing_record, name="processing-record"),
+        path("staff/data-protection/processing.csv", dataprotection.processing_record_csv, name="processing-csv"),
+        path("staff/data-protection/retention/", dataprotection.retention_status, name="retention-status"),
         path("me/", views.me, name="me"),
         path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     ],
@@ -44,6 +60,7 @@ urlpatterns += i18n_patterns(
     path("staff/reports/", include("portal.reports.urls")),
     path("", include("referrals.urls")),
     path("", include("jobfairs.urls")),
+    path("", include("cms.returnees.urls")),
     path("accounts/", include("allauth.urls")),
     # Wagtail's front-end login would skip the second factor: it goes to the portal's login.
     path(
@@ -51,6 +68,7 @@ urlpatterns += i18n_patterns(
         RedirectView.as_view(pattern_name="account_login", query_string=True),
         name="wagtailcore_login",
     ),
+    path("", include("cms.public_urls")),  # appointment requests and site search
     # Last: every other path under a language is a Wagtail page (information site).
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -80,7 +80,31 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:
         checks["cache"] = f"error: {exc.__class__.__name__}"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({**checks, "status": "ok" if healthy else "error"}, status=200 if healthy else 503)
+    checks["worker"] = _worker_health() if checks["database"] == "ok" else "unknown"
+    # A stale worker does not take the web node out of the load balancer (503): it is "degraded".
+    status = "error" if not healthy else ("ok" if checks["worker"] in ("ok", "inline") else "degraded")
+    return JsonResponse({**checks, "status": status}, status=200 if healthy else 503)
+
+
+def _worker_health() -> str:
+    """ "ok" when every queue's heartbeat is recent, "stale: <queues>" when not, "inline" in eager mode."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from portal.celery import app
+    from portal.models import WorkerHeartbeat
+
+    if app.conf.task_always_eager:
+        return "inline"
+    try:
+        seen = dict(WorkerHeartbeat.objects.values_list("queue", "seen_at"))
+    except DatabaseError as exc:
+        return f"error: {exc.__class__.__name__}"
+    oldest = timezone.now() - dt.timedelta(seconds=settings.WORKER_STALE_AFTER_SECONDS)
+    stale = [queue for queue in settings.HEARTBEAT_QUEUES if seen.get(queue) is None or seen[queue] < oldest]
+    return "stale: " + ", ".join(stale) if stale else "ok"
 
 
 @login_required
@@ -89,7 +113,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     """Home of every member; returnees are sent to their own page."""
     access = request.access
     if not access.has_membership:
-        return redirect("portal:me")
+        return redirect("returnees:dashboard")
     if access.roles == {Role.PARTNER}:
         return redirect("referrals:partner-inbox")
     if access.roles == {Role.EMPLOYER}:
@@ -134,7 +158,7 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/staff/invite.html", {"form": form})
 
 
-@role_required(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR)
+@role_required(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.DATA_PROTECTION_OFFICER)
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Who did what: e.g. everyone who opened one client's case file. Searching is itself audited."""

@@ -282,9 +282,11 @@ class Referral(models.Model):
                 name="referral_completed_has_outcome", condition=~Q(status="completed") | ~Q(outcome="")
             ),
         ]
+        # The board and the inbox read one status at a time in (due_on, id) order and merge them (keyset pages,
+        # see referrals/selectors.py): the id closes each index so that no branch needs a sort.
         indexes = [
-            models.Index(fields=["centre", "status", "due_on"], name="referral_board_idx"),
-            models.Index(fields=["organization", "status", "due_on"], name="referral_inbox_idx"),
+            models.Index(fields=["centre", "status", "due_on", "id"], name="referral_board_keyset_idx"),
+            models.Index(fields=["organization", "status", "due_on", "id"], name="referral_inbox_keyset_idx"),
         ]
 
     def __str__(self) -> str:

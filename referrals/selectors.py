@@ -2,63 +2,147 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
 from counselling.models import ConsentPurpose, Education, Sex
 from counselling.services import has_consent
 from portal.access import CASEWORK_ROLES, Access, get_visible_or_404
-from referrals.models import AWAITING_ANSWER, Referral, ReferralEvent, Service, SharedField
+from referrals.models import (
+    AWAITING_ANSWER,
+    FINAL_STATUSES,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    Service,
+    SharedField,
+)
 
 BOARD_PAGE = 50
+OPEN_STATUSES = tuple(s for s in ReferralStatus.values if s not in FINAL_STATUSES)
+# What the board and inbox rows show, read as columns of the referral (no case, client, service or organisation
+# objects are built for a list row): label -> path.
+_ROW_FIELDS = ("public_id", "code", "status", "due_on")
+BOARD_COLUMNS = {
+    "client_code": "case__client__code",
+    "client_given_name": "case__client__given_name",
+    "client_family_name": "case__client__family_name",
+    "service_public_id": "service__public_id",
+    "service_name": "service__name",
+    "organization_name": "organization__name",
+}
+INBOX_COLUMNS = {"service_name": "service__name", "centre_name": "centre__name"}
 
 
-def _overdue_first(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page of the board or inbox ends: (overdue group, due date, id) of its last row (keyset pagination)."""
+
+    group: int  # 0: overdue, 1: the rest
+    due_on: dt.date
+    pk: int
+
+    def __str__(self) -> str:
+        return f"{self.group}.{self.due_on.isoformat()}.{self.pk}"
+
+    @classmethod
+    def parse(cls, value: str | None) -> Cursor | None:
+        """The cursor of an `after` parameter; None (the first page) when it is missing or not one of ours."""
+        try:
+            group, due_on, pk = (value or "").split(".")
+            cursor = cls(int(group), dt.date.fromisoformat(due_on), int(pk))
+        except ValueError:
+            return None
+        return cursor if cursor.group in (0, 1) and cursor.pk > 0 else None
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    """One page of referrals, overdue first, then by due date; `next_cursor` is None on the last page."""
+
+    rows: list[Referral]
+    next_cursor: Cursor | None
+    is_first: bool
+
+    def __iter__(self) -> Iterator[Referral]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _overdue_first_page(
+    scoped: QuerySet[Referral],
+    statuses: Iterable[str],
+    *,
+    after: Cursor | None,
+    columns: dict[str, str],
+) -> KeysetPage:
+    """Overdue first (awaiting an answer and past due), then by due date and id, one page after ``after``.
+
+    No COUNT and no OFFSET: each (status, overdue) branch reads at most one page from the index
+    (centre or organisation, status, due_on, id) in order, the union keeps the first page of them
+    (one query), and the rows of that page are read with their relations (a second query).
+    """
     today = timezone.localdate()
-    return queryset.annotate(
-        overdue=Case(
-            When(status__in=AWAITING_ANSWER, due_on__lt=today, then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    ).order_by("-overdue", "due_on", "pk")
+    limit = BOARD_PAGE + 1
+    branches = []
+    for status in statuses:
+        groups = [(0, Q(due_on__lt=today)), (1, Q(due_on__gte=today))] if status in AWAITING_ANSWER else [(1, Q())]
+        for group, condition in groups:
+            if after and group < after.group:
+                continue
+            branch = scoped.filter(condition, status=status)
+            if after and group == after.group:
+                branch = branch.filter(due_on__gte=after.due_on).filter(Q(due_on__gt=after.due_on) | Q(pk__gt=after.pk))
+            branch = branch.annotate(group=Value(group, output_field=IntegerField()))
+            branches.append(branch.order_by("due_on", "pk").values_list("group", "due_on", "pk")[:limit])
+    if not branches:
+        return KeysetPage(rows=[], next_cursor=None, is_first=after is None)
+    keys = branches[0] if len(branches) == 1 else branches[0].union(*branches[1:], all=True)
+    keys = list(keys.order_by("group", "due_on", "pk")[:limit]) if len(branches) > 1 else list(keys)
+    page_keys = keys[:BOARD_PAGE]
+    rows = (
+        scoped.filter(pk__in=[pk for _, _, pk in page_keys])
+        .only(*_ROW_FIELDS)
+        .annotate(**{label: F(path) for label, path in columns.items()})
+        .in_bulk()
+        if page_keys
+        else {}
+    )
+    ordered = []
+    for group, _, pk in page_keys:
+        referral = rows.get(pk)
+        if referral is None:  # deleted between the two reads
+            continue
+        referral.overdue = group == 0
+        if "client_given_name" in columns:  # as Client.display_name
+            referral.client_display_name = f"{referral.client_given_name} {referral.client_family_name}".strip()
+        ordered.append(referral)
+    next_cursor = Cursor(*page_keys[-1]) if len(keys) > BOARD_PAGE else None
+    return KeysetPage(rows=ordered, next_cursor=next_cursor, is_first=after is None)
 
 
-def list_board(*, access: Access, status: str = "", service_id: Any = None) -> QuerySet[Referral]:
-    """The referrals the user's centres sent, overdue first, filtered by status and service."""
+def list_board(*, access: Access, status: str = "", service_id: Any = None, after: Cursor | None = None) -> KeysetPage:
+    """One page of the referrals the user's centres sent, overdue first, filtered by status and service."""
     referrals = Referral.objects.visible_to(access).filter(centre_id__in=access.centre_ids(*CASEWORK_ROLES))
-    if status:
-        referrals = referrals.filter(status=status)
-    else:
-        referrals = referrals.exclude(status__in=["completed", "cancelled", "declined", "dropped_out"])
     if service_id:
         referrals = referrals.filter(service__public_id=service_id)
-    return _overdue_first(referrals.select_related("case__client", "service", "organization"))
+    statuses = [status] if status else OPEN_STATUSES
+    return _overdue_first_page(referrals, statuses, after=after, columns=BOARD_COLUMNS)
 
 
-def board_counts(*, access: Access) -> dict[str, int]:
-    """How many referrals of the user's centres are in each status (one query)."""
-    rows = (
-        Referral.objects.visible_to(access)
-        .filter(centre_id__in=access.centre_ids(*CASEWORK_ROLES))
-        .values("status")
-        .annotate(n=Count("pk"))
-    )
-    return {row["status"]: row["n"] for row in rows}
-
-
-def list_inbox(*, access: Access, status: str = "") -> QuerySet[Referral]:
-    """Referrals sent to the user's organisations, overdue and new first."""
+def list_inbox(*, access: Access, status: str = "", after: Cursor | None = None) -> KeysetPage:
+    """One page of the referrals sent to the user's organisations (never drafts), overdue first."""
     referrals = Referral.objects.visible_to(access).filter(organization_id__in=access.organisation_ids())
-    referrals = referrals.exclude(status="draft")
-    if status:
-        referrals = referrals.filter(status=status)
-    else:
-        referrals = referrals.exclude(status__in=["completed", "cancelled", "declined", "dropped_out"])
-    return _overdue_first(referrals.select_related("service", "centre"))
+    statuses = [status] if status else OPEN_STATUSES
+    statuses = [s for s in statuses if s in ReferralStatus.values and s != ReferralStatus.DRAFT]
+    return _overdue_first_page(referrals, statuses, after=after, columns=INBOX_COLUMNS)
 
 
 def get_sent_referral(*, access: Access, public_id: Any) -> Referral:

@@ -9,6 +9,7 @@ one transaction with a row lock on the referral.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -221,10 +222,15 @@ def send_referral(*, access: Access, actor: User, referral: Referral) -> Referra
     require_consent(locked.case.client, ConsentPurpose.SHARE_WITH_PARTNER, locked.organization)
     to_status = S.WAITLISTED if is_full(locked.service) else S.SENT
     _move(locked, to_status, actor=actor, channel=Channel.STAFF, extra={"sent_at": timezone.now()})
-    from referrals.tasks import send_referral_to_partner_task
-
-    transaction.on_commit(lambda: send_referral_to_partner_task.delay(referral_id=locked.pk))
+    _notify_partner(locked.pk, f"referral-sent:{locked.public_id}")
     return locked
+
+
+def _notify_partner(referral_id: int, key: str) -> None:
+    """E-mail the partner after commit, through the outbox (kept when the broker is down, sent once)."""
+    from portal import outbox
+
+    outbox.enqueue("referrals.tasks.send_referral_to_partner_task", kwargs={"referral_id": referral_id}, key=key)
 
 
 @transaction.atomic
@@ -244,9 +250,7 @@ def resend_link(*, access: Access, actor: User, referral: Referral) -> Referral:
     with unscoped():
         Referral.objects.filter(pk=locked.pk).update(link_nonce=new_link_nonce())
     record_event(actor=actor, action="referrals.link.renewed", target=locked, centre=locked.centre_id)
-    from referrals.tasks import send_referral_to_partner_task
-
-    transaction.on_commit(lambda: send_referral_to_partner_task.delay(referral_id=locked.pk))
+    _notify_partner(locked.pk, f"referral-link:{locked.public_id}:{uuid.uuid4().hex}")
     return locked
 
 
@@ -382,6 +386,4 @@ def _promote_waitlist(service: Service) -> None:
         )
     if waiting is not None:
         _move(waiting, S.SENT, actor=None, channel=Channel.SYSTEM, note="")
-        from referrals.tasks import send_referral_to_partner_task
-
-        transaction.on_commit(lambda: send_referral_to_partner_task.delay(referral_id=waiting.pk))
+        _notify_partner(waiting.pk, f"referral-promoted:{waiting.public_id}")

@@ -178,13 +178,17 @@ def board(request: HttpRequest) -> HttpResponse:
     status = service_id = ""
     if form.is_valid():
         status, service_id = form.cleaned_data["status"], form.cleaned_data["service"]
-    referrals = selectors.list_board(access=request.access, status=status, service_id=service_id)
-    page = Paginator(referrals, selectors.BOARD_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "referrals/board.html",
-        {"form": form, "page": page, "counts": selectors.board_counts(access=request.access), "query": ""},
-    )
+    after = selectors.Cursor.parse(request.GET.get("after"))
+    page = selectors.list_board(access=request.access, status=status, service_id=service_id, after=after)
+    return render(request, "referrals/board.html", {"form": form, "page": page, "query": _filters_query(request)})
+
+
+def _filters_query(request: HttpRequest) -> str:
+    """The page's filters, for the pager's links (without the cursor)."""
+    query = request.GET.copy()
+    query.pop("after", None)
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @casework
@@ -251,10 +255,9 @@ def referral_slip(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_GET
 def partner_inbox(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    page = Paginator(selectors.list_inbox(access=request.access, status=status), selectors.BOARD_PAGE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "referrals/inbox.html", {"page": page, "status": status})
+    after = selectors.Cursor.parse(request.GET.get("after"))
+    page = selectors.list_inbox(access=request.access, status=status, after=after)
+    return render(request, "referrals/inbox.html", {"page": page, "status": status, "query": _filters_query(request)})
 
 
 def _answer_page(

@@ -13,6 +13,7 @@ ROLES = [
     "employer",
     "editor",
     "admin",
+    "dpo",
 ]
 STAFF = [r for r in ROLES if r not in ("anonymous", "returnee")]
 TEAM_MANAGERS = ["centre_manager", "country_coordinator", "admin"]

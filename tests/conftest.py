@@ -56,6 +56,30 @@ def _english_by_default():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache_after_committed_tests(request: pytest.FixtureRequest, django_db_blocker):
+    """The database cache survives the flush of transactional and browser tests: empty it after them.
+
+    Other tests run in a transaction that is rolled back, cache rows included.
+    """
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        from django.core.cache import cache
+
+        with django_db_blocker.unblock():
+            cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_public_pages_held_in_memory():
+    """Public pages held in this process's memory (cms/cache.py) belong to one test: its rolled-back cache."""
+    from cms.cache import local_pages
+
+    local_pages.clear()
+    yield
+    local_pages.clear()
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path) -> None:
     """Uploads made by a test go to its own folder, never to .data/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -180,6 +204,12 @@ def admin_user(db: None) -> Persona:
 
 
 @pytest.fixture
+def dpo(country_a) -> Persona:
+    """The data-protection officer of A's country: audit log and data-subject requests, no casework."""
+    return _member(Role.DATA_PROTECTION_OFFICER, country=country_a)
+
+
+@pytest.fixture
 def returnee(db: None) -> Persona:
     return Persona(user=UserFactory(full_name="Kwame Returnee"))
 
@@ -193,6 +223,7 @@ ROLE_FIXTURES = {
     "employer": "employer",
     "editor": "editor",
     "admin": "admin_user",
+    "dpo": "dpo",
     "returnee": "returnee",
 }
 

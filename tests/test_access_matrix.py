@@ -53,7 +53,7 @@ MATRIX: dict[str, tuple[Callable[[pytest.FixtureRequest], dict] | None, dict[str
     "portal:staff-list": (None, only(TEAM_MANAGERS)),
     "portal:staff-invite": (None, only(TEAM_MANAGERS)),
     "portal:invitation-accept": (pending_invitation_kwargs, everyone(200)),
-    "portal:audit-log": (None, only(["centre_manager", "country_coordinator"])),
+    "portal:audit-log": (None, only(["centre_manager", "country_coordinator", "dpo"])),
     # Wagtail's front end: pages (none at this path), its own login (sent to the portal's), page passwords.
     "wagtail_serve": (lambda request: {"args": ["no-such-page/"]}, everyone(404)),
     "wagtailcore_login": (None, everyone(302)),
@@ -76,6 +76,7 @@ GROUPS: dict[str, list[tuple[str, dict[str, int]]]] = {
         ("account_change_password", signed_in(200)),
         ("account_email", signed_in(200)),
         ("mfa_index", signed_in(200)),
+        ("mfa_list_webauthn", signed_in(200)),
         ("usersessions_list", signed_in(200)),
     ],
     "django-admin/": [

@@ -269,10 +269,45 @@ def _lead_centre(fair_path: str) -> Subquery:
     return Subquery(through.values("centre_id")[:1])
 
 
-def _simple(rows: Iterable[dict]) -> Iterator[Row]:
+def _candidate_fields(prefix: str) -> dict[str, F]:
+    """What a fair registration (reached through `prefix`) tells about its candidate, for the breakdowns.
+
+    The client record wins: the registered client's, else the one linked to the returnee's portal
+    account; without a client record, what the returnee declared on the registration form.
+    """
+    fields: dict[str, F] = {}
+    for source, path in (("c", f"{prefix}client__"), ("u", f"{prefix}user__client_record__")):
+        fields[f"{source}_id"] = F(f"{path}id")
+        for name in ("sex", "birth_date", "birth_year", "target_group"):
+            fields[f"{source}_{name}"] = F(f"{path}{name}")
+    for name in ("sex", "age_band", "target_group"):
+        fields[f"d_{name}"] = F(f"{prefix}declared_{name}")
+    return fields
+
+
+def _candidates(rows: Iterable[dict]) -> Iterator[Row]:
+    """Count grouped candidate rows (see _candidate_fields) in total and by sex, age band and target group.
+
+    Anything not known, declined ("prefer not to say") or not asked is counted as unknown, so every
+    breakdown adds up to the total.
+    """
+    counter: Counter = Counter()
     for row in rows:
-        if row["centre_id"] is not None:
-            yield row["centre_id"], row["day"], "", "", row["n"]
+        centre_id, day, n = row["centre_id"], row["day"], row["n"]
+        if centre_id is None:
+            continue
+        source = "c" if row["c_id"] is not None else "u" if row["u_id"] is not None else None
+        if source is not None:
+            sex = row[f"{source}_sex"]
+            band = age_band(row[f"{source}_birth_date"], row[f"{source}_birth_year"], day)
+            group = row[f"{source}_target_group"]
+        else:
+            sex, band, group = row["d_sex"], row["d_age_band"] or UNKNOWN, row["d_target_group"]
+        counter[(centre_id, day, "", "")] += n
+        counter[(centre_id, day, SEX, sex or UNKNOWN)] += n
+        counter[(centre_id, day, AGE_BAND, band)] += n
+        counter[(centre_id, day, TARGET_GROUP, group or UNKNOWN)] += n
+    yield from ((c, d, dim, val, n) for (c, d, dim, val), n in counter.items())
 
 
 def _fair_registrations(*statuses: str) -> Callable[[dt.date, dt.date], Iterator[Row]]:
@@ -283,10 +318,11 @@ def _fair_registrations(*statuses: str) -> Callable[[dt.date, dt.date], Iterator
         rows = (
             Registration.objects.filter(status__in=statuses, fair__starts_at__gte=low, fair__starts_at__lt=high)
             .annotate(day=TruncDate("fair__starts_at", tzinfo=report_tz()), centre_id=_lead_centre("fair_id"))
-            .values("day", "centre_id")
+            .values("day", "centre_id", **_candidate_fields(""))
             .annotate(n=Count("id"))
+            .order_by()
         )
-        yield from _simple(rows)
+        yield from _candidates(rows)
 
     return compute
 
@@ -298,14 +334,16 @@ def _fair_meetings(start: dt.date, end: dt.date) -> Iterator[Row]:
     rows = (
         Booking.objects.filter(status=BookingStatus.ACTIVE, slot__starts_at__gte=low, slot__starts_at__lt=high)
         .annotate(day=TruncDate("slot__starts_at", tzinfo=report_tz()), centre_id=_lead_centre("slot__booth__fair_id"))
-        .values("day", "centre_id")
+        .values("day", "centre_id", **_candidate_fields("registration__"))
         .annotate(n=Count("id"))
+        .order_by()
     )
-    yield from _simple(rows)
+    yield from _candidates(rows)
 
 
 def _applications(timestamp: str, **filters: object) -> Callable[[dt.date, dt.date], Iterator[Row]]:
-    """Applications count at the fair they came through (the registration's, else the vacancy's)."""
+    """Applications count at the fair they came through (the registration's, else the vacancy's); the
+    applicant is described by that registration (none: unknown)."""
 
     def compute(start: dt.date, end: dt.date) -> Iterator[Row]:
         from jobfairs.models import Application
@@ -315,10 +353,11 @@ def _applications(timestamp: str, **filters: object) -> Callable[[dt.date, dt.da
             Application.objects.filter(**{f"{timestamp}__gte": low, f"{timestamp}__lt": high}, **filters)
             .annotate(fair_key=Coalesce("registration__fair_id", "vacancy__fair_id"))
             .annotate(day=TruncDate(timestamp, tzinfo=report_tz()), centre_id=_lead_centre("fair_key"))
-            .values("day", "centre_id")
+            .values("day", "centre_id", **_candidate_fields("registration__"))
             .annotate(n=Count("id"))
+            .order_by()
         )
-        yield from _simple(rows)
+        yield from _candidates(rows)
 
     return compute
 
@@ -490,7 +529,7 @@ INDICATORS: tuple[Indicator, ...] = (
         ),
         COUNT,
         JOB_FAIRS,
-        (),
+        PEOPLE_DIMENSIONS,
         _fair_registrations("registered", "attended", "no_show"),
     ),
     Indicator(
@@ -499,7 +538,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Registrations marked as attended, for job fairs that started in the period."),
         COUNT,
         JOB_FAIRS,
-        (),
+        PEOPLE_DIMENSIONS,
         _fair_registrations("attended"),
     ),
     Indicator(
@@ -508,7 +547,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Attendees as a share of registrations, for job fairs that started in the period."),
         RATE,
         JOB_FAIRS,
-        (),
+        PEOPLE_DIMENSIONS,
         numerator="fair_attended",
         denominator="fair_registrations",
     ),
@@ -518,7 +557,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Meeting slots booked (and not cancelled) with a start in the period."),
         COUNT,
         JOB_FAIRS,
-        (),
+        PEOPLE_DIMENSIONS,
         _fair_meetings,
     ),
     Indicator(
@@ -527,7 +566,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Applications submitted in the period to vacancies of a job fair."),
         COUNT,
         JOB_FAIRS,
-        (),
+        PEOPLE_DIMENSIONS,
         _applications("created_at"),
     ),
     Indicator(
@@ -536,7 +575,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Applications to vacancies of a job fair marked as hired in the period."),
         COUNT,
         JOB_FAIRS,
-        (),
+        PEOPLE_DIMENSIONS,
         _applications("hired_at", status="hired"),
     ),
 )

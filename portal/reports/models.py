@@ -14,7 +14,17 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["BuildStatus", "DailyCount", "PersonDay", "ReportBuild", "ReportNotice", "ScopeKind"]
+__all__ = [
+    "BuildStatus",
+    "DailyCount",
+    "Level",
+    "PeopleCount",
+    "PeriodCount",
+    "PersonDay",
+    "ReportBuild",
+    "ReportNotice",
+    "ScopeKind",
+]
 
 
 class DailyCount(models.Model):
@@ -69,6 +79,90 @@ class PersonDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.centre_id} {self.day} #{self.client_key}"
+
+
+class Level(models.TextChoices):
+    """Where a period roll-up row is summed: one centre, one country, or the whole programme."""
+
+    CENTRE = "centre", _("Centre")
+    COUNTRY = "country", _("Country")
+    PROGRAMME = "programme", _("Programme")
+
+
+class PeriodCount(models.Model):
+    """DailyCount summed over one calendar month (``grain`` month, ``day`` its first day) for one centre, one
+    country or the whole programme, and over one day for a country or the programme (``grain`` day).
+
+    Derived from DailyCount by portal.reports.services (snapshots are not summed: they stay daily), so a
+    year is read as a dozen months, and the days of a month as one row per value, whatever the number of
+    centres. ``centre`` is set on centre rows, ``country`` on country rows, neither on programme rows.
+    """
+
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    centre = models.ForeignKey(
+        "portal.Centre", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("centre")
+    )
+    country = models.ForeignKey(
+        "portal.Country", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("country")
+    )
+    grain = models.CharField(_("grain"), max_length=5)  # "day" or "month"
+    day = models.DateField(_("day"))
+    indicator = models.CharField(_("indicator"), max_length=40)
+    dimension = models.CharField(_("dimension"), max_length=20, blank=True)
+    value = models.CharField(_("value"), max_length=40, blank=True)
+    count = models.BigIntegerField(_("count"))
+
+    class Meta:
+        verbose_name = _("period count")
+        verbose_name_plural = _("period counts")
+        indexes = [models.Index(fields=["level", "centre", "country", "grain", "day"], name="report_period_count_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.centre_id or self.country_id or ''} {self.grain} {self.day} {self.indicator}"
+
+
+class PeopleCount(models.Model):
+    """People counted at a level on a day (``grain`` day) or in a month (``grain`` month, ``day`` its first day)
+    whose previous visit at that level was in an earlier month, by the month from which they count as new.
+
+    A person counts once in a period that starts on the first of a month ``s`` at their first visit in it,
+    which is exactly a visit whose previous visit (at that level, in the order day, centre) was before ``s``:
+    ``new_from`` is the first of the month after that previous visit (null: no previous visit), so the
+    unique people of a period are a sum of rows with ``new_from <= s``. Visits whose previous visit was in
+    the same month never count and are not kept. Derived from PersonDay (see portal.reports.services);
+    the person's sex, age band and target group are those of the counted visit.
+    """
+
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    centre = models.ForeignKey(
+        "portal.Centre", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("centre")
+    )
+    country = models.ForeignKey(
+        "portal.Country", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("country")
+    )
+    grain = models.CharField(_("grain"), max_length=5)  # "day" or "month"
+    day = models.DateField(_("day"))
+    new_from = models.DateField(_("new from"), null=True, blank=True)
+    dimension = models.CharField(_("dimension"), max_length=20, blank=True)
+    value = models.CharField(_("value"), max_length=40, blank=True)
+    count = models.BigIntegerField(_("count"))
+
+    class Meta:
+        verbose_name = _("people count")
+        verbose_name_plural = _("people counts")
+        indexes = [
+            models.Index(fields=["level", "centre", "country", "grain", "day"], name="report_people_count_idx"),
+            # The comparison tables read only the totals (dimension ""): served from the index alone.
+            models.Index(
+                fields=["level", "centre", "country", "grain", "day"],
+                include=["new_from", "count"],
+                condition=Q(dimension=""),
+                name="report_people_total_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.centre_id or self.country_id or ''} {self.grain} {self.day}: {self.count}"
 
 
 # --- PDF reports ---------------------------------------------------------------------------------------

@@ -55,3 +55,33 @@ def _send(build: ReportBuild, user: object) -> None:
         subject = render_to_string("portal/reports/email/ready_subject.txt", context).strip()
         body = render_to_string("portal/reports/email/ready_body.txt", context)
     send_mail(subject, body, None, [user.email])
+
+
+def send_check_alerts(*, event_id: int) -> int:
+    """E-mail the programme's administrators that a roll-up check found mismatches, each in their language.
+
+    The message names the window, the number of mismatches and the first few (codes and numbers,
+    never a name). Returns the number of messages sent.
+    """
+    from portal.models import AuditEvent
+
+    with unscoped():
+        event = AuditEvent.objects.get(pk=event_id)
+        admins = [
+            m.user
+            for m in Membership.objects.filter(role=Role.ADMIN, is_active=True, user__is_active=True)
+            .select_related("user")
+            .order_by("user_id")
+        ]
+    sent, seen = 0, set()
+    for user in admins:
+        if user.pk in seen or not user.email:
+            continue
+        seen.add(user.pk)
+        with translation.override(manager_language(user)):
+            context = {"details": event.details, "listed": event.details.get("mismatches", [])[:10]}
+            subject = render_to_string("portal/reports/email/check_failed_subject.txt", context).strip()
+            body = render_to_string("portal/reports/email/check_failed_body.txt", context)
+        send_mail(subject, body, None, [user.email])
+        sent += 1
+    return sent

@@ -7,7 +7,12 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from portal.reports.services import build_report, rebuild_rollups, schedule_monthly_reports
+from portal.reports.services import (
+    build_report,
+    rebuild_and_check_rollups,
+    rebuild_rollups,
+    schedule_monthly_reports,
+)
 
 # Late corrections (a session logged a few days after it was held, a referral closed by a partner
 # link) land within this many days; older days are rebuilt on demand.
@@ -21,6 +26,14 @@ def rebuild_rollups_task(*, days: int = NIGHTLY_DAYS, start: str | None = None, 
     first = dt.date.fromisoformat(start) if start else today - dt.timedelta(days=days)
     last = dt.date.fromisoformat(end) if end else today
     return rebuild_rollups(start=first, end=last)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def rebuild_and_check_rollups_task(*, days: int = NIGHTLY_DAYS) -> bool:
+    """Nightly: rebuild the roll-ups of the last `days` days, then check them against the raw tables.
+    Returns whether the check found them equal (a mismatch is audited, logged and e-mailed)."""
+    today = timezone.localdate()
+    return rebuild_and_check_rollups(start=today - dt.timedelta(days=days), end=today)["ok"]
 
 
 @shared_task(acks_late=True)

@@ -25,11 +25,13 @@ from portal.reports.selectors import (
     COUNTRY,
     PROGRAMME,
     REPORT_ROLES,
+    Comparison,
     Report,
     Scope,
     default_scope,
     get_build,
     get_centre_scope,
+    get_comparison,
     get_country_scope,
     get_programme_scope,
     get_report,
@@ -39,6 +41,7 @@ from portal.reports.selectors import (
     scope_key,
 )
 from portal.reports.services import Cell, request_report
+from portal.routers import replica_reads
 from portal.views import role_required
 
 FORMATS = ("csv", "xlsx")
@@ -64,13 +67,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _show(request: HttpRequest, scope: Scope, export_name: str, kwargs: dict[str, Any]) -> HttpResponse:
     form = PeriodForm(request.GET or None)
-    report = get_report(scope=scope, periods=form.periods()) if form.is_valid() else None
+    with replica_reads():  # reporting reads go to the replica when one is configured (portal/routers.py)
+        report = get_report(scope=scope, periods=form.periods()) if form.is_valid() else None
+        comparison = get_comparison(scope=scope, period=report.periods[0]) if report else None
+        centres = list_scope_centres(scope=scope)
     context = {
         "scope": scope,
         "form": form,
         "report": report,
+        "comparison": comparison,
         "period_names": form.period_names,
-        "centres": list_scope_centres(scope=scope),
+        "centres": centres,
         "exports": [(fmt, reverse(export_name, kwargs={**kwargs, "fmt": fmt})) for fmt in FORMATS],
         "query": request.GET.urlencode(),
         "pdf_url": _scope_url(scope, "build-request"),
@@ -103,18 +110,26 @@ def programme_dashboard(request: HttpRequest) -> HttpResponse:
 # --- Exports ----------------------------------------------------------------------------------------------
 
 
+def _value(cell: Cell) -> Any:
+    """A number where the cell shows one, else what it shows ("<5", "×", "12 %")."""
+    return cell.count if cell.count is not None and cell.display == str(cell.count) else cell.display
+
+
+def _comparison_rows(comparison: Comparison) -> list[list[Any]]:
+    """The comparison table: a heading row, then code, indicator, one value per column and the total."""
+    header = [_("Code"), str(comparison.heading), *comparison.columns, _("Total")]
+    return [header, *([row.key, str(row.label), *[_value(c) for c in row.cells]] for row in comparison.rows)]
+
+
 def _table_rows(report: Report) -> Iterator[list[Any]]:
     """Every indicator table as flat rows: code, indicator, breakdown, row, then one value per period."""
-
-    def value(cell: Cell) -> Any:
-        return cell.count if cell.count is not None and cell.display == str(cell.count) else cell.display
-
     for result in report.results:
         name = str(result.indicator.name)
-        yield [result.indicator.code, name, _("Total"), "", *[value(c) for c in result.total]]
+        yield [result.indicator.code, name, _("Total"), "", *[_value(c) for c in result.total]]
         for breakdown in result.breakdowns:
             for row in breakdown.rows:
-                yield [result.indicator.code, name, str(breakdown.name), str(row.label), *[value(c) for c in row.cells]]
+                values = [_value(c) for c in row.cells]
+                yield [result.indicator.code, name, str(breakdown.name), str(row.label), *values]
 
 
 def _export(request: HttpRequest, scope: Scope, fmt: str) -> HttpResponse:
@@ -123,10 +138,13 @@ def _export(request: HttpRequest, scope: Scope, fmt: str) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     if not form.is_valid():
         return HttpResponse(" ".join(form.non_field_errors()) or _("Choose a valid period."), status=400)
-    report = get_report(scope=scope, periods=form.periods())
+    with replica_reads():
+        report = get_report(scope=scope, periods=form.periods())
+        comparison = get_comparison(scope=scope, period=report.periods[0])
     header = [_("Code"), _("Indicator"), _("Table"), _("Row"), *[p.label for p in report.periods]]
     names = [_("Code"), "", "", "", *form.period_names]
     rows = [names, header, *_table_rows(report)]
+    compared = _comparison_rows(comparison) if comparison else []
     record_event(
         actor=request.user,
         action="reports.export.downloaded",
@@ -137,7 +155,10 @@ def _export(request: HttpRequest, scope: Scope, fmt: str) -> HttpResponse:
     if fmt == "csv":
         buffer = io.StringIO()
         buffer.write("\ufeff")  # spreadsheet programs read UTF-8 by this mark
-        csv.writer(buffer).writerows(rows)
+        writer = csv.writer(buffer)
+        writer.writerows(rows)
+        if compared:
+            writer.writerows([[], *compared])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         from openpyxl import Workbook
@@ -147,6 +168,10 @@ def _export(request: HttpRequest, scope: Scope, fmt: str) -> HttpResponse:
         sheet.title = _("Indicators")[:31]
         for row in rows:
             sheet.append(row)
+        if compared:
+            second = workbook.create_sheet(_("Comparison")[:31])
+            for row in compared:
+                second.append(row)
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

@@ -21,3 +21,13 @@ def _wired(name: str) -> bool:
 
 
 ROWS = {name: (None, everyone(200)) for name in ("cms:sitemap", "cms:robots") if _wired(name)}
+
+
+def _centre_kwargs(request) -> dict:
+    return {"centre_id": request.getfixturevalue("centre_a").public_id}
+
+
+# The appointment form is POST-only (a GET answers 405 for everyone); the thank-you page and search are public.
+ROWS["site:appointment-request"] = (_centre_kwargs, everyone(405))
+ROWS["site:appointment-thanks"] = (_centre_kwargs, everyone(200))
+ROWS["site:search"] = (None, everyone(200))

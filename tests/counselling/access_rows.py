@@ -77,6 +77,20 @@ def transfer_kwargs(request: pytest.FixtureRequest) -> dict:
     return {"public_id": transfer.public_id}
 
 
+def appointment_kwargs(request: pytest.FixtureRequest) -> dict:
+    from counselling.intake import request_appointment
+
+    appointment = request_appointment(
+        centre=request.getfixturevalue("centre_a"),
+        user=None,
+        name="Ama Mensah",
+        contact="+233241234567",
+        preferred_channel="phone",
+        topic="training_jobs",
+    )
+    return {"public_id": appointment.public_id}
+
+
 def casework(status: int = 200) -> dict[str, int]:
     return only(CASEWORKERS, status)
 
@@ -106,4 +120,10 @@ ROWS = {
     "counselling:transfer-decide": (transfer_kwargs, only(["centre_manager"])),
     "counselling:group-session-list": (None, casework()),
     "counselling:group-session-create": (None, casework()),
+    # The intake queue: never reachable for a returnee or the public, only the centre's caseworkers.
+    "counselling:intake-list": (None, casework()),
+    "counselling:intake-detail": (appointment_kwargs, casework()),
+    "counselling:intake-contacted": (appointment_kwargs, casework(405)),
+    "counselling:intake-schedule": (appointment_kwargs, casework(405)),
+    "counselling:intake-close": (appointment_kwargs, casework(405)),
 }

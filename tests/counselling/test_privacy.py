@@ -155,3 +155,100 @@ def test_manager_downloads_the_export_after_password(client, full_case, manager)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert json.loads(response.content)["client"]["given_name"] == "Amina"
+
+
+# --- The data-protection officer's rights (per country, or programme-wide) ----------------
+
+
+def test_dpo_exports_and_erases_clients_of_their_country_only(full_case, dpo, country_b) -> None:
+    from portal.access import Role
+    from tests.conftest import _member
+
+    other_dpo = _member(Role.DATA_PROTECTION_OFFICER, country=country_b)
+    client = full_case.client
+    with pytest.raises(NotAllowed):
+        privacy.export_client_data(access=get_access(other_dpo.user), actor=other_dpo.user, client=client)
+    with pytest.raises(NotAllowed):
+        privacy.erase_client(access=get_access(other_dpo.user), actor=other_dpo.user, client=client)
+    data = privacy.export_client_data(access=get_access(dpo.user), actor=dpo.user, client=client)
+    assert data["client"]["given_name"] == "Amina"
+    privacy.erase_client(access=get_access(dpo.user), actor=dpo.user, client=client, reason="no_longer_needed")
+    with unscoped():
+        assert Client.objects.get(pk=client.pk).anonymised_at is not None
+        assert AuditEvent.objects.get(action="counselling.client.anonymised").details == {"reason": "no_longer_needed"}
+
+
+def test_erasure_refuses_an_unknown_reason(full_case, manager) -> None:
+    from portal.errors import DomainError
+
+    with pytest.raises(DomainError) as raised:
+        privacy.erase_client(access=get_access(manager.user), actor=manager.user, client=full_case.client, reason="x")
+    assert raised.value.field == "reason"
+    with unscoped():
+        assert Client.objects.get(pk=full_case.client_id).anonymised_at is None
+
+
+def test_data_subjects_are_the_managers_centre_or_the_dpos_country(full_case, manager, counsellor, dpo, outsider):
+    other = ClientFactory(centre=outsider.centre, given_name="Amina", family_name="Haddad")
+    assert list(privacy.list_data_subjects(access=get_access(manager.user), query="Haddad")) == [full_case.client]
+    assert list(privacy.list_data_subjects(access=get_access(dpo.user), query="Haddad")) == [full_case.client]
+    assert not privacy.list_data_subjects(access=get_access(counsellor.user), query="Haddad").exists()
+    assert not privacy.list_data_subjects(access=get_access(dpo.user), query="  ").exists()
+    assert other.code not in {c.code for c in privacy.list_data_subjects(access=get_access(dpo.user), query="Amina")}
+
+
+def test_holdings_say_when_the_retention_task_will_anonymise(full_case, country_a) -> None:
+    holdings = privacy.get_holdings(client=full_case.client)
+    assert (holdings.cases, holdings.open_cases, holdings.sessions, holdings.documents) == (1, 1, 1, 1)
+    assert holdings.erasable_on is None  # a case is open
+    _close(full_case, days_ago=10)
+    holdings = privacy.get_holdings(client=full_case.client)
+    closed_on = timezone.localdate() - dt.timedelta(days=10)
+    assert holdings.erasable_on == closed_on + dt.timedelta(days=country_a.retention_days)
+
+
+def test_the_appointment_request_behind_a_client_is_exported_and_erased(full_case, manager) -> None:
+    from counselling.models import AppointmentRequest
+
+    appointment = AppointmentRequest.objects.create(
+        centre=full_case.centre,
+        name="Amina Haddad",
+        contact="+233241234567",
+        preferred_channel="phone",
+        topic="training_jobs",
+        message="I want to learn welding",
+        consent_given_at=timezone.now(),
+        client=full_case.client,
+    )
+    access = get_access(manager.user)
+    data = privacy.export_client_data(access=access, actor=manager.user, client=full_case.client)
+    assert data["appointment_requests"][0]["message"] == "I want to learn welding"
+    privacy.erase_client(access=access, actor=manager.user, client=full_case.client)
+    with unscoped():
+        appointment = AppointmentRequest.objects.get(pk=appointment.pk)
+    assert (appointment.name, appointment.contact, appointment.message) == ("—", "", "")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name || contact || message FROM counselling_appointmentrequest")
+        assert "Amina" not in cursor.fetchone()[0]
+
+
+def test_retention_blanks_appointment_requests_that_never_became_a_client(counsellor, country_a) -> None:
+    from counselling.intake import request_appointment
+    from counselling.models import AppointmentRequest
+
+    country_a.retention_days = 30
+    country_a.save()
+    fields = {"centre": counsellor.centre, "user": None, "preferred_channel": "phone", "topic": "other"}
+    old = request_appointment(name="Ama Mensah", contact="+233241234567", message="Old request", **fields)
+    fresh = request_appointment(name="Kofi Annan", contact="+233241234568", message="New request", **fields)
+    with unscoped():
+        AppointmentRequest.objects.filter(pk=old.pk).update(updated_at=timezone.now() - dt.timedelta(days=40))
+
+    assert privacy.redact_stale_appointment_requests(today=timezone.localdate()) == 1
+    assert privacy.redact_stale_appointment_requests(today=timezone.localdate()) == 0  # idempotent
+    with unscoped():
+        old.refresh_from_db()
+        fresh.refresh_from_db()
+        assert AuditEvent.objects.filter(action="counselling.appointment.redacted").count() == 1
+    assert (old.name, old.contact, old.message) == (privacy.REDACTED, "", "")
+    assert (fresh.name, fresh.message) == ("Kofi Annan", "New request")

@@ -121,3 +121,33 @@ def test_caseload_filters(counsellor) -> None:
     assert list(list_caseload(access=access, filters=CaseloadFilter(follow_up_due=True, mine=True))) == [due]
     assert list(list_caseload(access=access, filters=CaseloadFilter(target_group="local"))) == []
     assert len(list(list_caseload(access=access, filters=CaseloadFilter(status="closed")))) == 1
+
+
+def test_caseload_search_finds_an_old_case_whose_client_moved_on(counsellor, outsider_manager, centre_b) -> None:
+    """The search reads clients by their centre (issue #9); a closed case left behind by a transfer is still found."""
+    from django.utils import timezone
+
+    from counselling import services
+    from counselling.models import TransferStatus
+
+    client = ClientFactory(centre=counsellor.centre, given_name="Youssef", family_name="Haddad")
+    old = CaseFactory(client=client, status="closed", closed_on=timezone.localdate(), closure_reason="other")
+    current = CaseFactory(client=client)
+    transfer = services.request_transfer(
+        access=get_access(counsellor.user), actor=counsellor.user, case=current, to_centre=centre_b, reason="moved"
+    )
+    services.decide_transfer(
+        access=get_access(outsider_manager.user), actor=outsider_manager.user, transfer=transfer, accept=True
+    )
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.ACCEPTED
+    access = get_access(counsellor.user)
+    for query in ("Yusuf", "يوسف حداد"):
+        assert list(list_caseload(access=access, filters=CaseloadFilter(status="closed", q=query))) == [old]
+    assert list(list_caseload(access=access, filters=CaseloadFilter(q="Yusuf"))) == []  # the open case left
+
+
+def test_caseload_search_stays_in_the_users_centres(counsellor, outsider, mohamed) -> None:
+    CaseFactory(client=mohamed)
+    theirs = CaseFactory(client=ClientFactory(centre=outsider.centre, given_name="Mohammed", family_name="Benali"))
+    assert list(list_caseload(access=get_access(outsider.user), filters=CaseloadFilter(q="محمد"))) == [theirs]

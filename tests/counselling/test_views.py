@@ -398,3 +398,29 @@ def test_new_case_for_a_client_whose_cases_are_closed(client, counsellor) -> Non
     assert "already has an open case" in response.content.decode()
     with unscoped():
         assert CaseFile.objects.filter(client=closed.client).count() == 2
+
+
+SEARCH_QUERIES = 14  # as the caseload: one query for the page's ids and one for its rows, instead of COUNT + page
+
+
+def test_caseload_search_pages_without_counting(client, counsellor, django_assert_num_queries) -> None:
+    """A search shows 25 matches and a link to the next ones, without a COUNT over every match (issue #9)."""
+    client.force_login(counsellor.user)
+    client.get(reverse("counselling:case-list"))
+    url = reverse("counselling:case-list")
+    for extra in (1, 30):
+        for _ in range(extra):
+            CaseFactory(client=ClientFactory(centre=counsellor.centre, given_name="Muhammad", family_name="Mansour"))
+        with django_assert_num_queries(SEARCH_QUERIES):
+            response = client.get(url, {"q": "محمد منصور"})
+        assert response.status_code == 200
+    first = response.context["page"]
+    assert len(first.object_list) == 25 and first.has_next and not first.has_previous
+    assert "q=%D9%85%D8%AD%D9%85%D8%AF" in response.content.decode()  # the next-page link keeps the search
+    second = client.get(url, {"q": "Mohamed Mansur", "page": "2"}).context["page"]
+    assert len(second.object_list) == 6 and second.has_previous and not second.has_next
+    shown = [case.pk for case in first.object_list] + [case.pk for case in second.object_list]
+    with unscoped():
+        expected = list(CaseFile.objects.order_by("-updated_at", "-pk").values_list("pk", flat=True))
+    assert shown == expected
+    assert client.get(url, {"q": "Muhammad", "page": "x"}).context["page"].number == 1

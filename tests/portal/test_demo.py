@@ -23,6 +23,7 @@ ROLES = {
     "employer",
     "editor",
     "admin",
+    "dpo",
     "returnee",
 }
 

@@ -62,7 +62,7 @@ def test_returnee_is_sent_to_own_page_from_staff_home(client, returnee) -> None:
     client.force_login(returnee.user)
     response = client.get("/en/staff/")
     assert response.status_code == 302
-    assert response["Location"] == "/en/me/"
+    assert response["Location"] == "/en/my/"
 
 
 def test_partner_is_sent_on_to_the_referral_inbox(client, partner) -> None:

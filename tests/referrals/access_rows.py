@@ -96,6 +96,7 @@ ROWS = {
                 "employer",
                 "editor",
                 "admin",
+                "dpo",
             ],
             200,
         ),

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from counselling.models import FollowUp, GroupSession
+from counselling.models import Client, FollowUp, GroupSession
+from portal.access import unscoped
 from portal.models import Centre, User
 from referrals.models import Referral, ReferralEvent
 from tests.factories import CaseFactory, ClientFactory, OrganizationFactory, SessionFactory, UserFactory
+from tests.jobfairs.factories import FairFactory, RegistrationFactory
 from tests.referrals.factories import ServiceFactory
 
 UTC = dt.UTC
@@ -83,6 +85,32 @@ def random_data(centres: list[Centre], *, seed: int, start: dt.date, days: int) 
                 ]
             )
             refer(case, services[n % 3], user, sent, *outcome)
+    fair_people = [UserFactory() for _ in range(6)]
+    for i, user_ in enumerate(fair_people[:2]):  # returnees with a client record
+        ClientFactory(centre=centres[0], portal_account=user_, sex=SEXES[i], target_group=GROUPS[i])
+    for f in range(3):
+        day = start + dt.timedelta(days=rng.randrange(days))
+        fair = FairFactory(
+            country=centres[0].country,
+            centres=[rng.choice(centres)],
+            starts_at=at(day, 9),
+            ends_at=at(day, 15),
+            registration_opens_at=at(day - dt.timedelta(days=30)),
+            registration_closes_at=at(day, 8),
+        )
+        for user_ in fair_people:
+            RegistrationFactory(
+                fair=fair,
+                user=user_,
+                status=rng.choice(["registered", "attended", "no_show", "cancelled", "waitlisted"]),
+                declared_sex=rng.choice(["", "female", "male", "other"]),
+                declared_age_band=rng.choice(["", "under_18", "25_34", "50_plus"]),
+                declared_target_group=rng.choice(["", *GROUPS]),
+            )
+        with unscoped():
+            clients = list(Client.objects.filter(centre__in=centres, portal_account=None).order_by("pk")[: 3 + f])
+        for c in clients:
+            RegistrationFactory(fair=fair, user=None, client=c, status=rng.choice(["registered", "attended"]))
     for _ in range(8):
         people = rng.randint(1, 30)
         female = rng.randint(0, people)

@@ -10,6 +10,7 @@ from statistics import median
 import pytest
 
 from counselling.models import CaseFile, FollowUp, GroupSession, Session
+from jobfairs.models import Registration
 from portal.access import unscoped
 from portal.models import AuditEvent
 from portal.reports.indicators import INDICATORS, age_band, report_tz
@@ -142,6 +143,16 @@ def _raw(start: dt.date, end: dt.date) -> dict:
                 opened = min(c.opened_on for c in CaseFile.objects.filter(client_id=client_id))
                 days.append((day - opened).days)
         out["days_to_first_referral"] = round(median(days)) if days else None
+        for reg in Registration.objects.select_related("fair", "client", "user__client_record").filter(
+            status__in=("registered", "attended", "no_show")
+        ):
+            if start <= reg.fair.starts_at.astimezone(tz).date() <= end:
+                record = reg.client or getattr(reg.user, "client_record", None)
+                sex = record.sex if record else reg.declared_sex or "unknown"
+                group = record.target_group if record else reg.declared_target_group or "unknown"
+                out["fair_registrations"] += 1
+                out[("fair_registrations", "sex", sex)] += 1
+                out[("fair_registrations", "target_group", group)] += 1
     return out
 
 

@@ -20,8 +20,9 @@ from tests.factories import CaseFactory, CentreFactory, ClientFactory, SessionFa
 from tests.reports.builders import at
 
 # Session, user, user session, memberships and MFA (the page's furniture), then two for the report:
-# the counts of every period in one grouped query, and the unique people of every period in one.
-DASHBOARD_QUERIES = 14
+# the counts of every period in one grouped query, and the unique people of every period in one;
+# then three for the countries side by side (see test_comparison).
+DASHBOARD_QUERIES = 17
 MARCH_Q = {"period": "month", "year": "2026", "month": "3"}
 
 

@@ -1,0 +1,104 @@
+"""The intake queue: appointment requests of the user's centres, and what the counsellor does with them."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from counselling import intake
+from counselling.intake_forms import CloseForm, QueueFilterForm, ScheduleForm
+from counselling.models import AppointmentRequest
+from portal.access import CASEWORK_ROLES
+from portal.errors import DomainError
+from portal.views import role_required
+
+casework = role_required(*CASEWORK_ROLES)
+
+
+@casework
+@require_GET
+def intake_list(request: HttpRequest) -> HttpResponse:
+    """Requests of my centres, newest first, optionally one status."""
+    form = QueueFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    page = Paginator(intake.list_appointments(access=request.access, status=status), intake.QUEUE_PAGE)
+    return render(
+        request,
+        "counselling/intake_list.html",
+        {"form": form, "page": page.get_page(request.GET.get("page")), "status": status},
+    )
+
+
+def _render_detail(request: HttpRequest, appointment: AppointmentRequest, **forms: Any) -> HttpResponse:
+    zone = appointment.centre.country.timezone
+    context = {
+        "appointment": appointment,
+        "schedule_form": forms.get("schedule_form") or ScheduleForm(timezone_name=zone),
+        "close_form": forms.get("close_form") or CloseForm(),
+        "centre_timezone": zone,
+        "client_create_url": f"{reverse('counselling:client-create')}?appointment={appointment.public_id}",
+    }
+    return render(request, "counselling/intake_detail.html", context, status=200)
+
+
+@casework
+@require_GET
+def intake_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _render_detail(request, intake.get_appointment(access=request.access, public_id=public_id))
+
+
+def _done(request: HttpRequest, appointment: AppointmentRequest, text: str) -> HttpResponse:
+    messages.success(request, text)
+    return redirect("counselling:intake-detail", public_id=appointment.public_id)
+
+
+@casework
+@require_POST
+def intake_contacted(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    appointment = intake.get_appointment(access=request.access, public_id=public_id)
+    try:
+        intake.mark_appointment_contacted(actor=request.user, appointment=appointment)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("counselling:intake-detail", public_id=appointment.public_id)
+    return _done(request, appointment, _("Marked as contacted."))
+
+
+@casework
+@require_POST
+def intake_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    appointment = intake.get_appointment(access=request.access, public_id=public_id)
+    form = ScheduleForm(request.POST, timezone_name=appointment.centre.country.timezone)
+    if form.is_valid():
+        try:
+            intake.schedule_appointment(
+                actor=request.user, appointment=appointment, when=form.cleaned_data["scheduled_for"]
+            )
+        except DomainError as error:
+            form.add_error("scheduled_for" if error.field == "scheduled_for" else None, str(error))
+        else:
+            return _done(request, appointment, _("Appointment scheduled."))
+    return _render_detail(request, appointment, schedule_form=form)
+
+
+@casework
+@require_POST
+def intake_close(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    appointment = intake.get_appointment(access=request.access, public_id=public_id)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            intake.close_appointment(actor=request.user, appointment=appointment, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_error("reason" if error.field == "reason" else None, str(error))
+        else:
+            return _done(request, appointment, _("Request closed."))
+    return _render_detail(request, appointment, close_form=form)

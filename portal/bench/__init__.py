@@ -1,0 +1,1 @@
+"""Performance at programme scale: the scale data generator (`seed`) and the benchmark (`endpoints`, `runner`)."""
