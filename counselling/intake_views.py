@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from counselling import intake
 from counselling.intake_forms import CloseForm, QueueFilterForm, ScheduleForm
-from counselling.models import AppointmentRequest
+from counselling.models import AppointmentRequest, AppointmentStatus
 from portal.access import CASEWORK_ROLES
 from portal.errors import DomainError
 from portal.views import role_required
@@ -39,6 +39,9 @@ def intake_list(request: HttpRequest) -> HttpResponse:
 
 def _render_detail(request: HttpRequest, appointment: AppointmentRequest, **forms: Any) -> HttpResponse:
     zone = appointment.centre.country.timezone
+    if forms and appointment.status == AppointmentStatus.CLOSED:
+        # A closed request shows no forms: say why the step was refused instead of the form's errors.
+        messages.error(request, _("This request is closed."))
     context = {
         "appointment": appointment,
         "schedule_form": forms.get("schedule_form") or ScheduleForm(timezone_name=zone),

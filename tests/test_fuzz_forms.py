@@ -129,7 +129,7 @@ ALERT = "<script>alert(1)</script>"
 MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|javascript\s*:", re.IGNORECASE)
 SHOWN_ERROR = re.compile(r'class="errorlist|class="message error|role="alert"')
 # Every text column of these apps is read back after each example (the audit log holds no free text).
-SCANNED_APPS = ("counselling", "referrals", "jobfairs", "portal")
+SCANNED_APPS = ("counselling", "referrals", "jobfairs", "portal", "returnees")
 
 
 def _refused(value: str) -> bool:
@@ -525,3 +525,36 @@ def test_appointment_form_survives_any_text(client, settings, centre_page, centr
 def test_site_search_survives_any_text(client, site_home, query) -> None:
     response = client.get(reverse("site:search"), {"q": query})
     assert response.status_code == 200 and ALERT not in response.content.decode()
+
+
+@FEW
+@given(full_name=NASTY, skills=NASTY, birth_year=NASTY, education=NASTY)
+def test_returnee_profile_form_survives_any_text(client, returnee, full_name, skills, birth_year, education) -> None:
+    client.force_login(returnee.user)
+    fuzzed = {"full_name": full_name, "skills": skills}
+    data = {"birth_year": birth_year, "education": education, "contact_preference": "email", **fuzzed}
+    check_answer(client.post(reverse("returnees:profile"), data), fuzzed)
+    assert_no_markup_stored()
+
+
+@pytest.fixture
+def queued_request(centre_a):
+    from counselling.intake import request_appointment
+
+    return request_appointment(
+        centre=centre_a, user=None, name="Ama Mensah", contact="+233241234567", preferred_channel="phone", topic="other"
+    )
+
+
+@FEW
+@given(reason=NASTY, scheduled_for=st.one_of(st.datetimes().map(lambda d: d.strftime("%Y-%m-%dT%H:%M")), NASTY))
+def test_intake_queue_forms_survive_any_text(client, counsellor, queued_request, reason, scheduled_for) -> None:
+    client.force_login(counsellor.user)
+    kwargs = {"public_id": queued_request.public_id}
+    schedule = client.post(reverse("counselling:intake-schedule", kwargs=kwargs), {"scheduled_for": scheduled_for})
+    check_answer(schedule, {}, saves=False)
+    close = client.post(reverse("counselling:intake-close", kwargs=kwargs), {"reason": reason})
+    check_answer(close, {"reason": reason})
+    filtered = client.get(reverse("counselling:intake-list"), {"status": reason})
+    assert filtered.status_code == 200 and ALERT not in filtered.content.decode()
+    assert_no_markup_stored()

@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
+from portal import sms
 from portal.models import User
 from tests.factories import TEST_PASSWORD
 from tests.returnees.conftest import code_in
@@ -179,3 +180,17 @@ def test_asking_for_codes_is_rate_limited(db, sms_outbox) -> None:
     assert response.status_code == 200
     assert "Too many" in response.content.decode()
     assert len(sms_outbox) == 3
+
+
+def test_phone_sign_up_with_the_default_console_backend(client, db, settings, caplog) -> None:
+    """The default backend (no SMS provider configured) writes the message to the log; the code in it works."""
+    settings.SMS_BACKEND = "portal.sms.ConsoleBackend"
+    with caplog.at_level("INFO", logger="portal.sms"):
+        assert client.post(reverse("account_signup"), {"phone": PHONE}).status_code == 302
+    [line] = [record.getMessage() for record in caplog.records if record.name == "portal.sms"]
+    assert line.startswith(f"SMS to {E164}: ")
+    code = code_in(sms.SMS(to=E164, body=line))
+
+    response = client.post(reverse("account_verify_phone"), {"code": code})
+    assert response["Location"] == reverse("returnees:dashboard")
+    assert User.objects.get(phone=E164).phone_verified
