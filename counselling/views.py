@@ -6,17 +6,16 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from counselling import intake, privacy, selectors, services
+from counselling import intake, selectors, services
 from counselling.forms import (
     CaseloadFilterForm,
     CaseStatusForm,
@@ -559,36 +558,3 @@ def group_session_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Group session saved."))
             return redirect("counselling:group-session-list")
     return render(request, "counselling/group_session_form.html", {"form": form})
-
-
-@role_required(Role.CENTRE_MANAGER)
-@reauthentication_required
-@require_GET
-def client_export(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """A data-subject access request: everything held about the client, as JSON (asks for the password again)."""
-    client = selectors.get_client(access=request.access, public_id=public_id)
-    try:
-        data = privacy.export_client_data(access=request.access, actor=request.user, client=client)
-    except NotAllowed as error:
-        raise Http404 from error
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="{client.code}.json"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@role_required(Role.CENTRE_MANAGER)
-@reauthentication_required
-@require_http_methods(["GET", "POST"])
-def client_erase(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Erase a client on their request, after a confirmation (asks for the password again)."""
-    client = selectors.get_client(access=request.access, public_id=public_id)
-    if request.method == "POST" and request.POST.get("confirm") == client.code:
-        try:
-            privacy.erase_client(access=request.access, actor=request.user, client=client)
-        except NotAllowed as error:
-            raise Http404 from error
-        messages.success(request, _("The client's personal data was erased. The anonymous case record stays."))
-        return redirect("counselling:case-list")
-    wrong_code = request.method == "POST"
-    return render(request, "counselling/client_erase.html", {"client": client, "wrong_code": wrong_code})

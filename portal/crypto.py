@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
+from portal.secretfile import read_or_create
+
 PREFIX = "enc:v1:"
 
 
@@ -39,13 +41,7 @@ def _keys() -> tuple[tuple[str, Fernet], ...]:
 
 
 def _local_keys() -> str:
-    path = settings.DATA_DIR / "field_keys"
-    if not path.exists():
-        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(Fernet.generate_key().decode())
-    return path.read_text().strip()
+    return read_or_create(settings.DATA_DIR / "field_keys", lambda: Fernet.generate_key().decode())
 
 
 def reset_key_cache() -> None:

@@ -730,13 +730,26 @@ def command_run() -> int:
     return 0
 
 
+def _parallel_args(args: Sequence[str]) -> list[str]:
+    """pytest-xdist options: one worker per core ($TEST_WORKERS overrides; 0 runs in this process).
+
+    Each worker has its own test database (test_portal_gw0, ...) and broker folder. Nothing is added
+    when `args` already choose (-n, --numprocesses, -p no:xdist).
+    """
+    chosen = any(a.startswith(("-n", "--numprocesses", "--dist")) or a == "no:xdist" for a in args)
+    workers = os.environ.get("TEST_WORKERS", "auto")
+    if chosen or workers in ("", "0", "1"):
+        return []
+    return ["--numprocesses", workers, "--dist", "worksteal"]
+
+
 def command_test(args: Sequence[str]) -> int:
-    """`make test`: database (fsync off), compiled messages, then pytest with `args`."""
+    """`make test`: database (fsync off), compiled messages, then pytest with `args` on every core."""
     os.environ.setdefault("PORTAL_PG_FAST", "1")
     env = os.environ.copy()
     with cluster_in_use():
         _run_step(manage("compilemessages_po"), env)
-        argv = [sys.executable, "-m", "pytest", *args]
+        argv = [sys.executable, "-m", "pytest", *_parallel_args(args), *args]
         print(f"devstack: $ {shlex.join(_display(argv))}", flush=True)
         proc = subprocess.Popen(argv, cwd=REPO_DIR, env=env)
 

@@ -17,6 +17,8 @@ from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from portal.secretfile import read_or_create
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("PORTAL_DATA_DIR", BASE_DIR / ".data"))
 
@@ -58,13 +60,7 @@ def database_from_url(url: str) -> dict:
 
 def local_secret(name: str) -> str:
     """A random secret kept in `.data/` for a local install that has not set one."""
-    path = DATA_DIR / name
-    if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(50))
-    return path.read_text().strip()
+    return read_or_create(DATA_DIR / name, lambda: secrets.token_urlsafe(50))
 
 
 RUNNING_TESTS = "pytest" in sys.modules
@@ -144,7 +140,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "portal.middleware.SessionActivityMiddleware",  # allauth's UserSessionsMiddleware, once a minute
     "portal.middleware.RequestContextMiddleware",
     "portal.middleware.RequireStaffMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -270,7 +266,7 @@ CACHES = {
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 30 * 60  # staff sessions expire after 30 idle minutes
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # portal.middleware.SessionActivityMiddleware refreshes it once a minute
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -375,8 +371,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Counselling portal <n
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery -------------------------------------------------------------------
-# Tests get their own folder so that a running `make run` and the suite never share messages.
-BROKER_DIR = DATA_DIR / ("broker-test" if RUNNING_TESTS else "broker")
+# Tests get their own folder so that a running `make run` and the suite never share messages, and each
+# pytest-xdist worker (PYTEST_XDIST_WORKER=gw0, gw1, ...) its own, as it has its own test database.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+BROKER_DIR = DATA_DIR / (f"broker-test{XDIST_WORKER}" if RUNNING_TESTS else "broker")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":
     # A broker that needs no server, for one machine: messages are files under .data/broker.
@@ -389,6 +387,8 @@ if CELERY_BROKER_URL == "filesystem://":
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    if RUNNING_TESTS and XDIST_WORKER and CELERY_BROKER_URL.startswith("redis"):
+        CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = f"{XDIST_WORKER}:"  # one Redis, queues per worker
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -8,7 +8,10 @@ has TOTP set up, as the portal requires.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -43,6 +46,34 @@ def _member(role: str, **scope: object) -> Persona:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests run last: they are the slowest and need async-unsafe ORM access."""
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+@contextmanager
+def rows_for_the_module(django_db_blocker, tmp_path_factory, make: Callable[[], Any]) -> Iterator[Any]:
+    """Make slow rows (the demo seed, the eight-language page tree) once for a module's tests.
+
+    The rows are written in a transaction that stays open while the module's tests run, each in a
+    savepoint inside it (pytest-django's `db`), and is rolled back after the last one: every test sees
+    the rows as made, none sees another test's changes, nothing is left behind. Only for modules
+    without transactional or browser tests (they would flush the rows). on_commit callbacks run at
+    once, as `django_capture_on_commit_callbacks(execute=True)` would; uploads go to a temporary folder.
+    """
+    from django.db import transaction
+    from django.test import TestCase, override_settings
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic._from_testcase = True  # as Django's TestCase: durable blocks inside still work
+        atomic.__enter__()
+    try:
+        with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+            with django_db_blocker.unblock(), TestCase.captureOnCommitCallbacks(execute=True):
+                made = make()
+            yield made
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

@@ -9,18 +9,28 @@ from wagtail_localize.models import StringTranslation, TranslationSource
 from cms import demo
 from cms.models import InformationPage
 from tests.cms.conftest import LANGUAGE_CODES
+from tests.conftest import rows_for_the_module
 from tests.factories import CentreFactory, CountryFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo_site(db: None, django_capture_on_commit_callbacks) -> dict[str, int]:
+def _seed() -> dict[str, int]:
     ghana, serbia = CountryFactory(code="GH"), CountryFactory(code="RS")
     for slug, country in (("gh-accra", ghana), ("gh-kumasi", ghana), ("rs-belgrade", serbia), ("rs-nis", serbia)):
         CentreFactory(slug=slug, country=country, address=f"Street of {slug}")
-    with django_capture_on_commit_callbacks(execute=True):  # translations are published on commit
-        return demo.seed()
+    return demo.seed()  # translations are published on commit: rows_for_the_module runs those callbacks
+
+
+@pytest.fixture(scope="module")
+def _demo_site_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    with rows_for_the_module(django_db_blocker, tmp_path_factory, _seed) as counts:
+        yield counts
+
+
+@pytest.fixture
+def demo_site(_demo_site_once, db) -> dict[str, int]:
+    return _demo_site_once
 
 
 def test_every_demo_page_exists_in_eight_languages_and_points_to_its_source(demo_site) -> None:

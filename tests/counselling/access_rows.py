@@ -108,9 +108,6 @@ ROWS = {
     "counselling:client-edit": (client_kwargs, casework()),
     "counselling:case-open": (client_kwargs, casework(405)),
     "counselling:consent-create": (client_kwargs, casework()),
-    # Managers only, and only after typing the password again (allauth's re-authentication).
-    "counselling:client-export": (client_kwargs, only(["centre_manager"], 302)),
-    "counselling:client-erase": (client_kwargs, only(["centre_manager"], 302)),
     "counselling:consent-withdraw": (consent_kwargs, casework(405)),
     "counselling:goal-status": (goal_kwargs, casework(405)),
     "counselling:follow-up-list": (None, casework()),

@@ -24,9 +24,9 @@ from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
 
-# The staff frame (session, user, allauth's user session, memberships, MFA check, session save with its
-# savepoints) and the queue itself: one count and one page of requests (centre and handler joined).
-QUEUE_QUERIES = 14
+# The staff frame (session, user, memberships, MFA check; the session is refreshed once a minute, not on
+# every request) and the queue itself: one count and one page of requests (centre and handler joined).
+QUEUE_QUERIES = 6
 
 
 def _request(centre, **overrides) -> AppointmentRequest:

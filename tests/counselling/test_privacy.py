@@ -125,19 +125,27 @@ def test_counsellor_cannot_export_or_erase(full_case, counsellor) -> None:
         privacy.erase_client(access=get_access(counsellor.user), actor=counsellor.user, client=full_case.client)
 
 
+def test_manager_reaches_the_data_subject_screen_from_the_case(client, full_case, manager) -> None:
+    """Export and erasure live on one screen (portal/dataprotection.py); the case page links to it."""
+    client.force_login(manager.user)
+    page = client.get(reverse("counselling:case-detail", kwargs={"public_id": full_case.public_id}))
+    target = reverse("portal:dsr-detail", kwargs={"public_id": full_case.client.public_id})
+    assert f'href="{target}"' in page.content.decode()
+
+
 def test_manager_erases_after_password_and_code(client, full_case, manager) -> None:
     client.force_login(manager.user)
-    url = reverse("counselling:client-erase", kwargs={"public_id": full_case.client.public_id})
+    url = reverse("portal:dsr-erase", kwargs={"public_id": full_case.client.public_id})
     response = client.get(url)
     assert response.status_code == 302 and "/accounts/reauthenticate/" in response["Location"]
     response = client.post(response["Location"], {"password": TEST_PASSWORD})
     assert response.status_code == 302
     assert client.get(url).status_code == 200
-    response = client.post(url, {"confirm": "WRONG"})
+    response = client.post(url, {"reason": "erasure_request", "confirm": "WRONG"})
     assert response.status_code == 200 and "does not match" in response.content.decode()
     with unscoped():
         assert Client.objects.get(pk=full_case.client_id).anonymised_at is None
-    response = client.post(url, {"confirm": full_case.client.code})
+    response = client.post(url, {"reason": "erasure_request", "confirm": full_case.client.code})
     assert response.status_code == 302
     with unscoped():
         assert Client.objects.get(pk=full_case.client_id).given_name == "—"
@@ -148,7 +156,7 @@ def test_manager_erases_after_password_and_code(client, full_case, manager) -> N
 
 def test_manager_downloads_the_export_after_password(client, full_case, manager) -> None:
     client.force_login(manager.user)
-    url = reverse("counselling:client-export", kwargs={"public_id": full_case.client.public_id})
+    url = reverse("portal:dsr-export-json", kwargs={"public_id": full_case.client.public_id})
     response = client.get(url)
     client.post(response["Location"], {"password": TEST_PASSWORD})
     response = client.get(url)

@@ -93,8 +93,8 @@ def test_outsider_gets_404_for_a_document_of_another_centre(client, counsellor, 
     assert client.get(reverse("counselling:document-download", kwargs={"public_id": public_id})).status_code == 404
 
 
-CASELOAD_QUERIES = 14
-CASE_DETAIL_QUERIES = 21
+CASELOAD_QUERIES = 6
+CASE_DETAIL_QUERIES = 13
 
 
 def test_caseload_query_count_does_not_grow(client, counsellor, django_assert_num_queries) -> None:
@@ -400,7 +400,7 @@ def test_new_case_for_a_client_whose_cases_are_closed(client, counsellor) -> Non
         assert CaseFile.objects.filter(client=closed.client).count() == 2
 
 
-SEARCH_QUERIES = 14  # as the caseload: one query for the page's ids and one for its rows, instead of COUNT + page
+SEARCH_QUERIES = 6  # as the caseload: one query for the page's ids and one for its rows, instead of COUNT + page
 
 
 def test_caseload_search_pages_without_counting(client, counsellor, django_assert_num_queries) -> None:

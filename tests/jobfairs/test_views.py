@@ -283,10 +283,10 @@ def test_employer_adds_slots_in_the_fairs_time_zone(client, employer, booth, fai
 
 FAIR_LIST_QUERIES = 2
 FAIR_DETAIL_QUERIES = 3
-EMPLOYER_DASHBOARD_QUERIES = 17
-FAIR_MANAGE_QUERIES = 15
-MY_REGISTRATIONS_QUERIES = 14
-LESSONS_QUERIES = 13
+EMPLOYER_DASHBOARD_QUERIES = 9
+FAIR_MANAGE_QUERIES = 7
+MY_REGISTRATIONS_QUERIES = 6
+LESSONS_QUERIES = 5
 
 
 def test_public_fair_list_query_count_is_flat(client, centre_a, django_assert_num_queries) -> None:

@@ -144,8 +144,8 @@ def test_search_query_count_is_flat(client, dpo, amina, django_assert_num_querie
         assert len(client.get(url, {"q": "Haddad"}).context["clients"]) == 21
 
 
-# session, user, user session (read, user, update), memberships, MFA check, the search, the audit line, session save
-SEARCH_QUERIES = 14
+# session, user, memberships, MFA check, the search, the audit line
+SEARCH_QUERIES = 6
 
 
 def test_request_page_shows_counts_never_the_case_content(client, dpo, amina) -> None:
@@ -339,8 +339,8 @@ def test_retention_status_query_count_is_flat(client, dpo, centre_a, django_asse
         client.get(url)
 
 
-# session, user, user session (read, user, update), memberships, MFA check, countries, the aggregate, session save
-RETENTION_QUERIES = 14
+# session, user, memberships, MFA check, countries, the aggregate
+RETENTION_QUERIES = 6
 
 
 def test_admin_invites_a_dpo_for_a_country_or_the_whole_programme(admin_user, country_a, coordinator) -> None:
@@ -378,8 +378,8 @@ def test_record_page_query_count_is_flat(client, dpo_hq, django_assert_num_queri
         assert len(client.get(url).context["countries"]) == 7
 
 
-# session, user, user session (read, user, update), memberships, MFA check, countries, session save
-RECORD_QUERIES = 13
+# session, user, memberships, MFA check, countries
+RECORD_QUERIES = 5
 
 
 # --- Random text at the forms -------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from counselling.models import Client
 from portal.access import unscoped
 from portal.models import Centre, Country
+from tests.conftest import rows_for_the_module
 
 ROLES = {
     "counsellor",
@@ -28,12 +29,22 @@ ROLES = {
 }
 
 
-@pytest.fixture
-def seeded(db) -> list[dict]:
+def _seed() -> list[dict]:
     call_command("seed_demo", stdout=StringIO())
     out = StringIO()
     call_command("demo_accounts", "--json", stdout=out)
     return json.loads(out.getvalue())
+
+
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    with rows_for_the_module(django_db_blocker, tmp_path_factory, _seed) as accounts:
+        yield accounts
+
+
+@pytest.fixture
+def seeded(_seeded_once, db) -> list[dict]:
+    return _seeded_once
 
 
 def test_seed_creates_countries_centres_and_clients_in_their_scripts(seeded) -> None:

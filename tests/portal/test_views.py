@@ -126,7 +126,7 @@ def _members(centre, count: int) -> None:
         MembershipFactory(user=UserFactory(), role=Role.COUNSELLOR, centre=centre)
 
 
-TEAM_LIST_QUERIES = 14
+TEAM_LIST_QUERIES = 6
 
 
 def test_team_list_query_count_is_flat(client, manager, centre_a, django_assert_num_queries) -> None:
@@ -169,7 +169,7 @@ def test_wagtail_admin_sends_anonymous_users_to_the_portal_login(client, db) -> 
     assert "/accounts/login/" in response["Location"]
 
 
-AUDIT_QUERIES = 14
+AUDIT_QUERIES = 6
 
 
 def test_manager_finds_who_opened_a_clients_case(

@@ -22,8 +22,8 @@ MARCH = Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31), "March")
 # The dashboard's queries (DASHBOARD_QUERIES in test_views; a country's also reads the country, its
 # centres and the centres to drill down to) and three for the comparison: its columns, the counts of
 # every column in one grouped query, the unique people of every column and the total in one.
-COUNTRY_QUERIES = 20
-PROGRAMME_QUERIES = 17
+COUNTRY_QUERIES = 12
+PROGRAMME_QUERIES = 9
 
 
 def _rebuild() -> None:

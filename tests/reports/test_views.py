@@ -19,10 +19,10 @@ from portal.reports.services import COMPLEMENTARY, SMALL, suppress
 from tests.factories import CaseFactory, CentreFactory, ClientFactory, SessionFactory, UserFactory
 from tests.reports.builders import at
 
-# Session, user, user session, memberships and MFA (the page's furniture), then two for the report:
+# Session, user, memberships and MFA (the page's furniture), then two for the report:
 # the counts of every period in one grouped query, and the unique people of every period in one;
 # then three for the countries side by side (see test_comparison).
-DASHBOARD_QUERIES = 17
+DASHBOARD_QUERIES = 9
 MARCH_Q = {"period": "month", "year": "2026", "month": "3"}
 
 

@@ -13,12 +13,12 @@ from portal.access import unscoped
 from tests.jobfairs.factories import FairFactory, VacancyFactory
 from tests.referrals.factories import ServiceFactory
 
-# session, user, the user-session record (read, user, update, in a savepoint), memberships,
-# the saved rows with their opportunities, the session saved (in a savepoint)
-SAVED_QUERIES = 12
+# session, user, memberships, the saved rows with their opportunities (the session and its "last seen"
+# record are refreshed once a minute, by portal.middleware.SessionActivityMiddleware, not on this request)
+SAVED_QUERIES = 4
 # the same without the saved rows, plus the linked client, registrations, their bookings,
 # saved opportunities and appointment requests
-DASHBOARD_QUERIES = 16
+DASHBOARD_QUERIES = 8
 
 
 def _toggle(client, kind, obj, save=True):
