@@ -242,6 +242,7 @@ class GoalForm(SafeTextMixin, forms.Form):
 
 class GoalStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class CaseStatusForm(forms.Form):

@@ -134,6 +134,9 @@ class Topic(models.TextChoices):
     HEALTH = "health", _("Health")
 
 
+_TOPICS = frozenset(Topic.values)  # Topic.values builds a new list on every call
+
+
 class DocumentKind(models.TextChoices):
     ID_DOCUMENT = "id", _("Identity document")
     CERTIFICATE = "certificate", _("Certificate")
@@ -451,6 +454,8 @@ class PlanGoal(models.Model):
     due_on = models.DateField(_("due on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=GoalStatus.choices, default=GoalStatus.PLANNED)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Optimistic locking, as on the case file: a change made from a page older than the goal is refused.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     objects = ScopedManager.from_queryset(CaseChildQuerySet)()
 
@@ -505,7 +510,7 @@ class Session(models.Model):
 
     @property
     def topic_labels(self) -> list[str]:
-        return [str(Topic(topic).label) for topic in self.topics if topic in Topic.values]
+        return [str(Topic(topic).label) for topic in self.topics if topic in _TOPICS]
 
     def notes_visible_to(self, access: Access) -> bool:
         """Confidential notes: their author, and the manager of the case's centre."""

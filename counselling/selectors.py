@@ -150,17 +150,22 @@ class CaseDetail:
     events: list[CaseEvent]
     transfers: list[Transfer]
     readable_notes: set[int] = field(default_factory=set)
+    earlier_sessions: bool = False  # more sessions than the page shows: a link leads to all of them
+
+
+# The case page shows the latest sessions; the rest are one click away (session_list), which keeps the page
+# light on a slow connection and its cost flat however long a case runs (issue #9, E2).
+CASE_PAGE_SESSIONS = 20
 
 
 def get_case_detail(*, access: Access, public_id: Any, actor: Any) -> CaseDetail:
     """Everything the case page shows, in a fixed number of queries; the read is audited."""
     case = get_case(access=access, public_id=public_id)
-    sessions = list(
-        Session.objects.visible_to(access).filter(case=case).select_related("counsellor").order_by("-held_at")[:200]
-    )
+    sessions = list(_case_sessions(access, case)[: CASE_PAGE_SESSIONS + 1])
     detail = CaseDetail(
         case=case,
-        sessions=sessions,
+        sessions=sessions[:CASE_PAGE_SESSIONS],
+        earlier_sessions=len(sessions) > CASE_PAGE_SESSIONS,
         goals=list(PlanGoal.objects.visible_to(access).filter(case=case)),
         follow_ups=list(
             FollowUp.objects.visible_to(access)
@@ -187,12 +192,39 @@ def get_case_detail(*, access: Access, public_id: Any, actor: Any) -> CaseDetail
             Transfer.objects.visible_to(access).filter(case=case).select_related("to_centre").order_by("-requested_at")
         ),
     )
+    detail.readable_notes = _readable_notes(access, case, detail.sessions)
+    record_event(actor=actor, action="counselling.case.viewed", target=case)
+    return detail
+
+
+def _case_sessions(access: Access, case: CaseFile) -> QuerySet[Session]:
+    return Session.objects.visible_to(access).filter(case=case).select_related("counsellor").order_by("-held_at", "-pk")
+
+
+def _readable_notes(access: Access, case: CaseFile, sessions: list[Session]) -> set[int]:
+    readable = set()
     for session in sessions:
         session.case = case  # already loaded; notes_visible_to reads case.centre_id
         if session.notes_visible_to(access):
-            detail.readable_notes.add(session.pk)
-    record_event(actor=actor, action="counselling.case.viewed", target=case)
-    return detail
+            readable.add(session.pk)
+    return readable
+
+
+@dataclass
+class CaseSessions:
+    case: CaseFile
+    page: Any  # a Paginator page of sessions
+    readable_notes: set[int]
+
+
+def get_case_sessions(*, access: Access, public_id: Any, actor: Any, page: Any) -> CaseSessions:
+    """Every session of a case, newest first, a page at a time; the read is audited like the case page."""
+    from django.core.paginator import Paginator
+
+    case = get_case(access=access, public_id=public_id)
+    page_obj = Paginator(_case_sessions(access, case), 50).get_page(page)
+    record_event(actor=actor, action="counselling.case.viewed", target=case, details={"sessions_page": page_obj.number})
+    return CaseSessions(case=case, page=page_obj, readable_notes=_readable_notes(access, case, list(page_obj)))
 
 
 def get_client(*, access: Access, public_id: Any) -> Client:

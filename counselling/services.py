@@ -489,16 +489,29 @@ def add_goal(*, access: Access, actor: User, case: CaseFile, title: str, due_on:
 
 
 @transaction.atomic
-def set_goal_status(*, access: Access, actor: User, goal: PlanGoal, status: str) -> PlanGoal:
-    """Move a plan goal to another status."""
+def set_goal_status(*, access: Access, actor: User, goal: PlanGoal, status: str, expected_version: int) -> PlanGoal:
+    """Move a plan goal to another status.
+
+    `expected_version` is the goal's version when the page was shown: if someone changed the goal since,
+    nothing is written and the user is told (the same optimistic locking as the case file).
+    """
     case = goal.case
     _require_centre(access, case.centre_id)
     _require_open(case)
     if status not in GoalStatus.values:
         raise DomainError(_("Choose a valid status."), field="status")
+    stale = StaleVersion(_("Someone else changed this goal while you were editing. Check the plan and try again."))
+    if goal.version != expected_version:
+        raise stale
     if goal.status != status:
-        goal.status = status
-        goal.save(update_fields=["status"])
+        # Compare and set in one statement: two requests that read the same version cannot both win.
+        if (
+            not PlanGoal.objects.visible_to(access)
+            .filter(pk=goal.pk, version=expected_version)
+            .update(status=status, version=F("version") + 1)
+        ):
+            raise stale
+        goal.status, goal.version = status, expected_version + 1
         _event(case, actor, "goal.status", title=goal.title, status=status)
         record_event(
             actor=actor,

@@ -7,6 +7,7 @@ app_name = "counselling"
 urlpatterns = [
     path("cases/", views.case_list, name="case-list"),
     path("cases/<uuid:public_id>/", views.case_detail, name="case-detail"),
+    path("cases/<uuid:public_id>/sessions/", views.session_list, name="session-list"),
     path("cases/<uuid:public_id>/sessions/new/", views.session_create, name="session-create"),
     path("cases/<uuid:public_id>/status/", views.case_status, name="case-status"),
     path("cases/<uuid:public_id>/goals/new/", views.goal_create, name="goal-create"),

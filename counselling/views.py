@@ -158,6 +158,20 @@ def case_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @casework
+@require_GET
+def session_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Every session of a case (the case page shows the latest ones)."""
+    found = selectors.get_case_sessions(
+        access=request.access, public_id=public_id, actor=request.user, page=request.GET.get("page")
+    )
+    return render(
+        request,
+        "counselling/session_list.html",
+        {"case": found.case, "client": found.case.client, "page": found.page, "readable_notes": found.readable_notes},
+    )
+
+
+@casework
 @require_http_methods(["GET", "POST"])
 def client_create(request: HttpRequest) -> HttpResponse:
     """Intake: the client's details, then likely matches in scope before anything is created."""
@@ -350,7 +364,13 @@ def goal_status(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = GoalStatusForm(request.POST)
     if form.is_valid():
         try:
-            services.set_goal_status(access=request.access, actor=request.user, goal=goal, **form.cleaned_data)
+            services.set_goal_status(
+                access=request.access,
+                actor=request.user,
+                goal=goal,
+                status=form.cleaned_data["status"],
+                expected_version=form.cleaned_data["version"],
+            )
         except DomainError as error:
             messages.error(request, str(error))
     else:

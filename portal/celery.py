@@ -3,9 +3,20 @@
 import os
 
 from celery import Celery
+from celery.signals import celeryd_after_setup
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@celeryd_after_setup.connect
+def _warm_up_pdf_renderer(sender: str, instance, **_kwargs) -> None:
+    """A worker that consumes the reports queue loads the PDF renderer once, before it forks its children."""
+    queues = instance.app.amqp.queues
+    if "reports" in (queues.consume_from or queues):
+        from portal.reports.pdf import warm_up
+
+        warm_up()

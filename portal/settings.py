@@ -343,6 +343,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Counselling portal")
+# A code of the 30-second step just before (or after) this one is accepted too (RFC 6238 section 5.2): on a slow
+# line a code typed at second 28 arrives in the next step. Each code is still accepted only once.
+MFA_TOTP_TOLERANCE = 1
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # --- E-mail -------------------------------------------------------------------

@@ -98,6 +98,7 @@ def casework(status: int = 200) -> dict[str, int]:
 ROWS = {
     "counselling:case-list": (None, casework()),
     "counselling:case-detail": (case_kwargs, casework()),
+    "counselling:session-list": (case_kwargs, casework()),
     "counselling:session-create": (case_kwargs, casework()),
     "counselling:case-status": (case_kwargs, casework()),
     "counselling:goal-create": (case_kwargs, casework()),

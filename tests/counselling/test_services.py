@@ -21,14 +21,15 @@ from counselling.models import (
     ConsentPurpose,
     Document,
     FollowUp,
+    PlanGoal,
     Session,
     Transfer,
     TransferStatus,
 )
-from portal.access import get_access, unscoped
+from portal.access import Role, get_access, unscoped
 from portal.errors import DomainError, NotAllowed
 from portal.models import AuditEvent
-from tests.factories import CaseFactory, ClientFactory, OrganizationFactory
+from tests.factories import CaseFactory, ClientFactory, MembershipFactory, OrganizationFactory
 
 
 def audited(action: str, target) -> bool:
@@ -334,12 +335,46 @@ def test_reopening_a_closed_case(counsellor, case) -> None:
 def test_goal_added_and_moved(counsellor, case) -> None:
     access = get_access(counsellor.user)
     goal = services.add_goal(access=access, actor=counsellor.user, case=case, title="Finish welding course")
-    services.set_goal_status(access=access, actor=counsellor.user, goal=goal, status="achieved")
+    services.set_goal_status(access=access, actor=counsellor.user, goal=goal, status="achieved", expected_version=1)
     goal.refresh_from_db()
-    assert goal.status == "achieved"
+    assert goal.status == "achieved" and goal.version == 2
     assert events(case) == ["goal.added", "goal.status"]
     with pytest.raises(DomainError):
-        services.set_goal_status(access=access, actor=counsellor.user, goal=goal, status="nonsense")
+        services.set_goal_status(access=access, actor=counsellor.user, goal=goal, status="nonsense", expected_version=2)
+
+
+def test_second_change_to_a_goal_from_an_old_page_is_refused(counsellor, case, centre_a) -> None:
+    """Two counsellors open the plan; the first moves the goal, the second is told and overwrites nothing."""
+    colleague = MembershipFactory(role=Role.COUNSELLOR, centre=centre_a).user
+    goal = services.add_goal(access=get_access(counsellor.user), actor=counsellor.user, case=case, title="Find work")
+    seen_by_both = goal.version
+    theirs = PlanGoal.objects.visible_to(get_access(colleague)).get(pk=goal.pk)  # the colleague's page
+
+    services.set_goal_status(
+        access=get_access(counsellor.user),
+        actor=counsellor.user,
+        goal=goal,
+        status="achieved",
+        expected_version=seen_by_both,
+    )
+    with pytest.raises(services.StaleVersion):
+        services.set_goal_status(
+            access=get_access(colleague), actor=colleague, goal=theirs, status="dropped", expected_version=seen_by_both
+        )
+    goal.refresh_from_db()
+    assert goal.status == "achieved" and goal.version == seen_by_both + 1
+    assert events(case).count("goal.status") == 1
+
+
+def test_a_goal_changed_between_read_and_write_is_refused(counsellor, case) -> None:
+    """The version is compared in the UPDATE itself: a change that lands after the read still wins alone."""
+    access = get_access(counsellor.user)
+    goal = services.add_goal(access=access, actor=counsellor.user, case=case, title="Find work")
+    PlanGoal.objects.visible_to(access).filter(pk=goal.pk).update(status="in_progress", version=2)  # meanwhile
+    with pytest.raises(services.StaleVersion):
+        services.set_goal_status(access=access, actor=counsellor.user, goal=goal, status="dropped", expected_version=1)
+    goal.refresh_from_db()
+    assert goal.status == "in_progress"
 
 
 def test_follow_up_done_updates_next_date(counsellor, case) -> None:

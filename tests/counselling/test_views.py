@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from counselling.models import CaseFile, Client, Consent, FollowUp, PlanGoal, Session, Transfer
-from portal.access import unscoped
+from counselling.selectors import CASE_PAGE_SESSIONS
+from portal.access import Role, unscoped
 from portal.models import AuditEvent
-from tests.factories import CaseFactory, ClientFactory, SessionFactory
+from tests.factories import CaseFactory, ClientFactory, MembershipFactory, SessionFactory
 
 
 @pytest.fixture
@@ -130,6 +131,80 @@ def test_case_detail_query_count_does_not_grow(client, counsellor, case, django_
         with django_assert_num_queries(CASE_DETAIL_QUERIES):
             response = client.get(url)
         assert response.status_code == 200
+
+
+SESSION_LIST_QUERIES = 8  # session, user, memberships, MFA, the case, a count, a page of sessions, the audit line
+
+
+def test_case_page_shows_the_latest_sessions_and_links_to_the_rest(client, counsellor, case) -> None:
+    start = timezone.now() - dt.timedelta(days=100)
+    for day in range(CASE_PAGE_SESSIONS + 5):
+        SessionFactory(
+            case=case, counsellor=counsellor.user, held_at=start + dt.timedelta(days=day), summary=f"S{day}."
+        )
+    client.force_login(counsellor.user)
+    html = client.get(reverse("counselling:case-detail", kwargs={"public_id": case.public_id})).content.decode()
+    shown = [day for day in range(CASE_PAGE_SESSIONS + 5) if f">S{day}.<" in html]
+    assert shown == list(range(5, CASE_PAGE_SESSIONS + 5))  # the latest ones
+    every = reverse("counselling:session-list", kwargs={"public_id": case.public_id})
+    assert f'href="{every}"' in html
+
+    html = client.get(every).content.decode()
+    assert all(f">S{day}.<" in html for day in range(CASE_PAGE_SESSIONS + 5))
+    with unscoped():
+        assert AuditEvent.objects.filter(
+            action="counselling.case.viewed", target_id=str(case.public_id), details__sessions_page=1
+        ).exists()
+
+
+def test_a_short_case_has_no_link_to_earlier_sessions(client, counsellor, case) -> None:
+    SessionFactory(case=case, counsellor=counsellor.user)
+    client.force_login(counsellor.user)
+    html = client.get(reverse("counselling:case-detail", kwargs={"public_id": case.public_id})).content.decode()
+    assert 'href="{}"'.format(reverse("counselling:session-list", kwargs={"public_id": case.public_id})) not in html
+
+
+def test_session_list_keeps_notes_for_their_author(client, counsellor, case, centre_a) -> None:
+    colleague = MembershipFactory(role=Role.COUNSELLOR, centre=centre_a).user
+    SessionFactory(case=case, counsellor=colleague, confidential_notes="Only mine.")
+    client.force_login(counsellor.user)
+    html = client.get(reverse("counselling:session-list", kwargs={"public_id": case.public_id})).content.decode()
+    assert "Only mine." not in html and "Confidential notes are kept for their author." in html
+
+
+def test_session_list_of_another_centre_is_404(client, outsider, case) -> None:
+    client.force_login(outsider.user)
+    assert client.get(reverse("counselling:session-list", kwargs={"public_id": case.public_id})).status_code == 404
+
+
+def test_session_list_query_count_does_not_grow(client, counsellor, case, django_assert_num_queries) -> None:
+    client.force_login(counsellor.user)
+    url = reverse("counselling:session-list", kwargs={"public_id": case.public_id})
+    client.get(url)
+    for extra in (1, 60):
+        for _ in range(extra):
+            SessionFactory(case=case, counsellor=counsellor.user)
+        with django_assert_num_queries(SESSION_LIST_QUERIES):
+            assert client.get(url).status_code == 200
+
+
+def test_goal_status_from_an_old_page_is_refused_with_a_message(client, counsellor, case) -> None:
+    goal = PlanGoal.objects.create(case=case, title="Find work")
+    client.force_login(counsellor.user)
+    page = client.get(reverse("counselling:case-detail", kwargs={"public_id": case.public_id})).content.decode()
+    assert 'name="version" value="1"' in page
+    with unscoped():
+        PlanGoal.objects.filter(pk=goal.pk).update(status="in_progress", version=2)  # a colleague, meanwhile
+
+    url = reverse("counselling:goal-status", kwargs={"public_id": goal.public_id})
+    response = client.post(url, {"status": "dropped", "version": 1}, follow=True)
+
+    assert "Someone else changed this goal" in response.content.decode()
+    goal.refresh_from_db()
+    assert goal.status == "in_progress"
+    response = client.post(url, {"status": "dropped", "version": 2}, follow=True)
+    goal.refresh_from_db()
+    assert goal.status == "dropped" and goal.version == 3
 
 
 def test_case_view_is_audited(client, counsellor, case) -> None:

@@ -291,3 +291,20 @@ def test_removing_a_factor_after_the_timeout_changes_nothing(client: Client, cou
     reauthenticate(client)
     assert client.post(remove_key).status_code == 302
     assert not Authenticator.objects.filter(pk=key.pk).exists()
+
+
+@pytest.mark.parametrize(("steps_back", "accepted"), [(0, True), (1, True), (2, False)])
+def test_a_code_of_the_step_before_is_accepted_once_older_ones_never(client: Client, counsellor, steps_back, accepted):
+    """A code typed at the end of its 30 seconds on a slow line still counts; one from a minute ago does not."""
+    from portal.management.commands.demo_accounts import current_totp
+    from tests.factories import TOTP_SECRET
+
+    def sign_in() -> str:
+        client.post(reverse("account_login"), {"login": counsellor.user.email, "password": TEST_PASSWORD})
+        response = client.post(reverse("mfa_authenticate"), {"code": current_totp(TOTP_SECRET, steps_back=steps_back)})
+        return response.headers.get("Location", "")
+
+    assert (sign_in() == reverse("portal:staff-home")) is accepted
+    if accepted:  # the same code a second time: refused
+        client.logout()
+        assert sign_in() != reverse("portal:staff-home")

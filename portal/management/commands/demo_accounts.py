@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -16,8 +18,9 @@ from portal.demo import DEMO_DOMAIN
 from portal.models import Membership, User
 
 
-def current_totp(secret: str) -> str:
-    counter = next(iter(yield_hotp_counters_from_time()))
+def current_totp(secret: str, *, steps_back: int = 0) -> str:
+    """The code an authenticator app shows now (or `steps_back` 30-second steps ago)."""
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD - steps_back
     return format_hotp_value(hotp_value(secret, counter))
 
 
