@@ -1,5 +1,6 @@
 """The Celery application: configured from Django settings (CELERY_* names)."""
 
+import logging
 import os
 
 from celery import Celery
@@ -16,7 +17,11 @@ app.autodiscover_tasks()
 def _warm_up_pdf_renderer(sender: str, instance, **_kwargs) -> None:
     """A worker that consumes the reports queue loads the PDF renderer once, before it forks its children."""
     queues = instance.app.amqp.queues
-    if "reports" in (queues.consume_from or queues):
-        from portal.reports.pdf import warm_up
+    if "reports" not in (queues.consume_from or queues):
+        return
+    from portal.reports.pdf import warm_up
 
+    try:
         warm_up()
+    except Exception:  # a machine without the PDF libraries still runs its other tasks; the builds report it
+        logging.getLogger(__name__).warning("The PDF renderer could not be loaded ahead of time", exc_info=True)

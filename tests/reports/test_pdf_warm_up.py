@@ -30,3 +30,12 @@ def test_warm_up_loads_the_fonts_of_the_reports(tmp_path) -> None:
     path.write_bytes(pdf.warm_up())
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     assert "Noto-Naskh-Arabic" in fonts and "DejaVu" in fonts  # Arabic and Urdu script; Latin and Cyrillic
+
+
+def test_a_renderer_that_cannot_load_does_not_stop_the_worker(monkeypatch, caplog) -> None:
+    def broken() -> bytes:
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(pdf, "warm_up", broken)
+    portal_celery._warm_up_pdf_renderer("worker@host", _worker({"reports"}))  # no exception
+    assert "could not be loaded ahead of time" in caplog.text
