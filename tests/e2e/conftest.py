@@ -122,13 +122,14 @@ def totp_now(secret: str) -> str:
     code cannot expire between typing it and the server checking it.
     """
     from allauth.mfa import app_settings as mfa_settings
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    from portal.management.commands.demo_accounts import current_totp
 
     period = mfa_settings.TOTP_PERIOD
     remaining = period - (time.time() % period)
     if remaining < 2:
         time.sleep(remaining + 0.1)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
+    return current_totp(secret)
 
 
 def sign_in(page: Page, email: str, password: str, secret: str, *, language: str = "en") -> None:
