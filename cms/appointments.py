@@ -19,6 +19,7 @@ from wagtail.models import Locale
 
 from counselling.intake import request_appointment
 from counselling.intake_forms import AppointmentRequestForm
+from portal.http import client_ip
 from portal.models import Centre
 
 RATE_WINDOW = 3600
@@ -39,10 +40,6 @@ def centre_page_for(centre: Centre) -> Any:
     return pages.filter(locale=Locale.get_active()).first() or pages.first()
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 def _over_limit(key: str, limit: int) -> bool:
     return int(cache.get(key) or 0) >= limit
 
@@ -56,7 +53,7 @@ def _count(key: str) -> None:
 
 
 def _keys(request: HttpRequest, centre: Centre) -> tuple[str, str]:
-    return f"appointment:ip:{_client_ip(request)}", f"appointment:centre:{centre.pk}"
+    return f"appointment:ip:{client_ip(request) or 'unknown'}", f"appointment:centre:{centre.pk}"
 
 
 def empty_form(centre: Centre) -> AppointmentRequestForm:

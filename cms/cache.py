@@ -147,7 +147,11 @@ def _key(request: HttpRequest, language: str | None = None) -> str:
 
 
 def _eligible(request: HttpRequest) -> bool:
-    return request.method in ("GET", "HEAD") and "messages" not in request.COOKIES and not request.user.is_authenticated
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.MESSAGES_COOKIE_NAME not in request.COOKIES
+        and not request.user.is_authenticated
+    )
 
 
 def _public_headers(request: HttpRequest, response: HttpResponse) -> None:
@@ -287,7 +291,7 @@ class EarlyPageCacheMiddleware:
         if (
             request.method not in ("GET", "HEAD")
             or settings.SESSION_COOKIE_NAME in request.COOKIES
-            or "messages" in request.COOKIES
+            or settings.MESSAGES_COOKIE_NAME in request.COOKIES
             or settings.CSRF_USE_SESSIONS
         ):
             return None

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from counselling.codes import format_client_code, parse_client_code, wrong_series_message
 from counselling.models import (
     AGE_BANDS,
     CaseStatus,
@@ -31,6 +32,7 @@ from counselling.models import (
 from counselling.phones import normalise_phone
 from portal.forms_base import SafeTextMixin
 from portal.geography import COUNTRIES
+from portal.models import Centre
 
 SPOKEN_LANGUAGES = [
     ("ar", _("Arabic")),
@@ -165,6 +167,24 @@ class IntakeForm(ClientForm):
         help_text=_("Leave empty to get a new code. Fill in only for a client of an older paper file."),
     )
     confirm_new = forms.BooleanField(label=_("None of these is the same person: register a new client"), required=False)
+
+    def __init__(self, *args: Any, centre: Centre | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.centre = centre
+        if centre is not None:
+            self.fields["code"].widget.attrs.update(
+                {"dir": "ltr", "placeholder": format_client_code(centre, 42), "autocomplete": "off"}
+            )
+
+    def clean_code(self) -> str:
+        # The service checks this as well; here the counsellor sees it before the likely-match step.
+        raw = self.cleaned_data.get("code", "")
+        if not raw.strip() or self.centre is None:
+            return raw.strip()
+        code = parse_client_code(raw, centre=self.centre)
+        if code is None:
+            raise forms.ValidationError(wrong_series_message(self.centre))
+        return code
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

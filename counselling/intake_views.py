@@ -17,6 +17,7 @@ from counselling import intake
 from counselling.intake_forms import CloseForm, QueueFilterForm, ScheduleForm
 from counselling.models import AppointmentRequest, AppointmentStatus
 from portal.access import CASEWORK_ROLES
+from portal.audit import record_read
 from portal.errors import DomainError
 from portal.views import role_required
 
@@ -55,7 +56,9 @@ def _render_detail(request: HttpRequest, appointment: AppointmentRequest, **form
 @casework
 @require_GET
 def intake_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    return _render_detail(request, intake.get_appointment(access=request.access, public_id=public_id))
+    appointment = intake.get_appointment(access=request.access, public_id=public_id)
+    record_read(request, appointment)  # the visitor's name, contact and message
+    return _render_detail(request, appointment)
 
 
 def _done(request: HttpRequest, appointment: AppointmentRequest, text: str) -> HttpResponse:

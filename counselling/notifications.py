@@ -52,10 +52,13 @@ def send_follow_up_reminders(*, today: dt.date) -> int:
 
 
 def _send(user: User, items: list[FollowUp], today: dt.date) -> None:
+    # The template gets a due date and a client code per follow-up, never the follow-up: its title is free
+    # text (often copied from a session's next steps) and e-mail leaves the centre's systems.
+    rows = [{"due_on": item.due_on, "code": item.case.client.code} for item in items]
     with translation.override(user.preferred_language):
         context = {
             "user": user,
-            "items": items,
+            "items": rows,
             "today": today,
             "overdue": sum(1 for item in items if item.due_on < today),
             "link": settings.SITE_URL + reverse("counselling:follow-up-list"),
@@ -78,9 +81,10 @@ def send_session_notice(*, session_id: int) -> int:
     if user is None or not user.is_active or user.pk == session.counsellor_id:
         return 0
     with translation.override(user.preferred_language):
+        # Codes and names of staff only: the session itself (its notes) never reaches the template.
         context = {
             "user": user,
-            "session": session,
+            "session": {"code": session.case.client.code, "colleague": session.counsellor.get_short_name()},
             "link": settings.SITE_URL
             + reverse("counselling:case-detail", kwargs={"public_id": session.case.public_id}),
         }

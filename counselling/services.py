@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from counselling.codes import format_client_code, parse_client_code, wrong_series_message
 from counselling.documents import inspect_upload
 from counselling.models import (
     AGE_BANDS,
@@ -127,11 +128,30 @@ def _search_columns(client: Client) -> None:
     )
 
 
+# How many numbers past the counter one query looks at when looking for a free one.
+CODE_LOOKAHEAD = 20
+
+
 def _next_client_code(centre: Centre) -> str:
+    """The centre's next free client code; raises its counter to that number (under the centre's row lock).
+
+    A number already taken (a code typed from an older paper file, or one a
+    bug once let another centre take) is skipped, so no code in the table
+    can make every later registration fail. One query in the usual case.
+    """
     locked = Centre.objects.select_for_update().get(pk=centre.pk)
-    locked.client_counter += 1
+    number = locked.client_counter
+    while True:
+        candidates = {format_client_code(locked, n): n for n in range(number + 1, number + 1 + CODE_LOOKAHEAD)}
+        with unscoped():
+            taken = set(Client.objects.filter(code__in=list(candidates)).values_list("code", flat=True))
+        free = next((code for code in candidates if code not in taken), None)
+        if free is not None:
+            break
+        number += CODE_LOOKAHEAD
+    locked.client_counter = candidates[free]
     locked.save(update_fields=["client_counter"])
-    return f"{locked.country_id}-{locked.code}-{locked.client_counter:06d}"
+    return free
 
 
 # --- Clients and consent ---------------------------------------------------------------
@@ -183,10 +203,15 @@ def register_client(
 
     The duplicate check runs before (the view shows likely matches); this
     function trusts that the counsellor decided. A given `code` (from a paper
-    file) must be unused; otherwise one is made from the centre's counter.
+    file) must be in the centre's own series (`<country>-<centre>-NNNNNN`)
+    and unused; otherwise the next free one is made from the centre's counter.
     """
     _require_centre(access, centre.pk)
     _check_birth(data.get("birth_date"), data.get("birth_year"))
+    # Another centre's prefix is refused: a code typed there would take a number of this series.
+    manual_code = parse_client_code(code, centre=centre) if code.strip() else ""
+    if manual_code is None:
+        raise DomainError(wrong_series_message(centre), field="code")
     # The same intake sent twice (double click on "register anyway", a resend) registers one client:
     # registrations of a centre wait for each other on its row, then the identical client this counsellor
     # registered minutes ago is returned. A namesake registered by anyone else is still registered.
@@ -210,13 +235,13 @@ def register_client(
             .order_by("pk")
             .first()
         )
-    if twin is not None and code.strip().upper() in ("", twin.client.code):
+    if twin is not None and manual_code in ("", twin.client.code):
         return twin
     client = Client(centre=centre, **{k: v for k, v in data.items() if k in CLIENT_FIELDS})
     if client.birth_date and not client.birth_year:
         client.birth_year = client.birth_date.year
     _search_columns(client)
-    client.code = code.strip().upper() or _next_client_code(centre)
+    client.code = manual_code or _next_client_code(centre)
     try:
         with transaction.atomic():
             client.save()

@@ -34,7 +34,7 @@ from counselling.forms import (
 from counselling.models import CaseFile
 from counselling.timeline import describe
 from portal.access import CASEWORK_ROLES, Role, unscoped
-from portal.audit import record_event
+from portal.audit import record_event, record_read
 from portal.errors import DomainError, NotAllowed
 from portal.models import Centre, Membership, User
 from portal.views import role_required
@@ -185,7 +185,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
     if appointment is not None and appointment.centre_id != centre.pk:
         raise Http404
     initial = intake.client_initial(appointment) if appointment else None
-    form = IntakeForm(request.POST or None, country_code=centre.country_id, initial=initial)
+    form = IntakeForm(request.POST or None, country_code=centre.country_id, centre=centre, initial=initial)
     matches: list[selectors.Match] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -242,6 +242,8 @@ def client_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect(_client_case_url(request, client))
+    if request.method == "GET":
+        record_read(request, client)  # the form shows the name, contacts and vulnerabilities
     return render(request, "counselling/client_form.html", {"form": form, "client": client, "intake": False})
 
 
@@ -292,6 +294,8 @@ def _case_form_view(
         else:
             messages.success(request, success)
             return redirect("counselling:case-detail", public_id=case.public_id)
+    if request.method == "GET":
+        record_read(request, case, action="counselling.case.viewed")  # the page names the client
     return render(
         request,
         template,
@@ -433,6 +437,8 @@ def consent_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Consent recorded."))
             return redirect(_client_case_url(request, client))
+    if request.method == "GET":
+        record_read(request, client)
     return render(
         request,
         "counselling/case_form.html",
@@ -542,6 +548,8 @@ def transfer_decide(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Decision saved."))
             return redirect("counselling:transfer-list")
+    if request.method == "GET":
+        record_read(request, transfer)
     return render(request, "counselling/transfer_decide.html", {"form": form, "transfer": transfer})
 
 

@@ -1,5 +1,5 @@
 """Demo data of the job fairs app: past and upcoming fairs in Serbia, Ghana, Morocco and Jordan,
-verified employers with booths, vacancies and slots, registrations (returnees and counselling
+verified employers with approved booths, vacancies and slots, registrations (returnees and counselling
 clients), bookings, applications with hires, and survey answers. Idempotent and deterministic.
 """
 
@@ -18,6 +18,7 @@ from jobfairs.models import (
     ApplicationStatus,
     Booking,
     Booth,
+    BoothStatus,
     Employer,
     EmploymentType,
     FairFormat,
@@ -160,8 +161,14 @@ def _booths_and_slots(fairs: list[JobFair], employers: dict[str, Employer]) -> l
                     "description": f"{employer.name} is hiring in {employer.sector.lower()}.",
                     "meeting_url": f"https://meet.{DEMO_DOMAIN}/{employer.pk}",
                     "staff": "HR manager\nTeam lead",
+                    "status": BoothStatus.APPROVED,
+                    "decided_at": fair.created_at,
                 },
             )
+            if booth.status == BoothStatus.PENDING:
+                # Demo booths seeded before booths needed approval: approved as the centre would have.
+                booth.status, booth.decided_at = BoothStatus.APPROVED, timezone.now()
+                booth.save(update_fields=["status", "decided_at"])
             for index in range(12):
                 start = fair.starts_at + dt.timedelta(minutes=15 * index)
                 MeetingSlot.objects.get_or_create(
@@ -169,6 +176,24 @@ def _booths_and_slots(fairs: list[JobFair], employers: dict[str, Employer]) -> l
                 )
             booths.append(booth)
     return booths
+
+
+def _booth_request(fairs: list[JobFair], employers: dict[str, Employer]) -> Booth | None:
+    """One booth request waiting for the organising centre: a Serbian employer at the Kumasi fair,
+    so that the Kumasi centre's manager has something to approve or decline on the fair's page."""
+    fair = next((f for f in fairs if f.title == "Hybrid job fair Kumasi"), None)
+    employer = employers.get("Nelt Group")
+    if fair is None or employer is None:
+        return None
+    booth, _ = Booth.objects.get_or_create(
+        fair=fair,
+        employer=employer,
+        defaults={
+            "description": f"{employer.name} is hiring drivers and warehouse staff.",
+            "status": BoothStatus.PENDING,
+        },
+    )
+    return booth
 
 
 def _vacancies(fairs: list[JobFair], employers: dict[str, Employer]) -> list[Vacancy]:
@@ -296,6 +321,7 @@ def seed() -> dict[str, int]:
         employers = _employers()
         fairs = _fairs(centres)
         booths = _booths_and_slots(fairs, employers)
+        _booth_request(fairs, employers)
         vacancies = _vacancies(fairs, employers)
         registrations = _registrations(fairs, rng)
         counts = _returnees(fairs, booths, vacancies)

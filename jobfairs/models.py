@@ -69,6 +69,14 @@ class BookingStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("booking status", "Cancelled")
 
 
+class BoothStatus(models.TextChoices):
+    """An employer asks for a booth; a manager of an organising centre decides."""
+
+    PENDING = "pending", pgettext_lazy("booth status", "Waiting for approval")
+    APPROVED = "approved", pgettext_lazy("booth status", "Approved")
+    DECLINED = "declined", pgettext_lazy("booth status", "Declined")
+
+
 class EmploymentType(models.TextChoices):
     # The values are schema.org's employmentType values.
     FULL_TIME = "FULL_TIME", _("Full time")
@@ -259,8 +267,18 @@ class JobFair(models.Model):
         return self.status == FairStatus.PUBLISHED and self.registration_opens_at <= now < self.registration_closes_at
 
 
+class BoothQuerySet(models.QuerySet):
+    def approved(self) -> Self:
+        """Booths the organising centre approved, of employers that are verified now (suspension counts at once)."""
+        return self.filter(status=BoothStatus.APPROVED, employer__vetting_status=VettingStatus.VERIFIED)
+
+
 class Booth(models.Model):
-    """An employer's booth at one fair: description, meeting link, documents and staff."""
+    """An employer's booth at one fair: description, meeting link, documents and staff.
+
+    An employer asks for a booth; it stays invisible to the public, and the fair's candidates stay
+    invisible to the employer, until a manager of an organising centre approves it.
+    """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     fair = models.ForeignKey(JobFair, on_delete=models.CASCADE, related_name="booths", verbose_name=_("job fair"))
@@ -269,8 +287,23 @@ class Booth(models.Model):
     meeting_url = models.URLField(_("video meeting link"), blank=True)
     documents = models.TextField(_("documents"), blank=True, help_text=_("One link per line, e.g. a company brochure."))
     staff = models.TextField(_("staff at the booth"), blank=True, help_text=_("Names and roles, one per line."))
+    status = models.CharField(
+        _("status"), max_length=16, choices=BoothStatus.choices, default=BoothStatus.PENDING, db_default="pending"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("decided by"),
+    )
     survey_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = BoothQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("booth")
@@ -280,6 +313,10 @@ class Booth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employer_id} @ {self.fair_id}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == BoothStatus.APPROVED
 
     @property
     def document_links(self) -> list[str]:
@@ -292,8 +329,13 @@ class Booth(models.Model):
 
 class VacancyQuerySet(models.QuerySet):
     def public(self) -> Self:
-        """Published vacancies of verified employers that are still open."""
+        """Published vacancies of verified employers that are still open; one shown at a fair only
+        once the employer's booth there is approved (a booth request publishes nothing)."""
+        approved_booth = Booth.objects.filter(
+            fair_id=OuterRef("fair_id"), employer_id=OuterRef("employer_id"), status=BoothStatus.APPROVED
+        )
         return self.filter(
+            Q(fair__isnull=True) | Exists(approved_booth),
             is_published=True,
             employer__vetting_status=VettingStatus.VERIFIED,
             valid_through__gte=timezone.localdate(),
@@ -385,8 +427,17 @@ def _staff_fairs(access: Access) -> models.QuerySet:
     return JobFair.objects.staffed_by(access).values("pk")
 
 
-def _employer_fairs(access: Access) -> models.QuerySet:
-    return Booth.objects.filter(employer_id__in=access.employer_ids()).values("fair_id")
+# Employers reach personal data only through these two rules: a verified employer (a suspended
+# one loses access with the very next request), and for candidates and bookings a booth the
+# organising centre approved. Pending and declined booths see nothing.
+
+
+def _verified_employers(access: Access) -> models.QuerySet:
+    return Employer.objects.verified().filter(pk__in=access.employer_ids()).values("pk")
+
+
+def _approved_booths(access: Access) -> models.QuerySet:
+    return Booth.objects.approved().filter(employer_id__in=access.employer_ids())
 
 
 def shares_profile_q(prefix: str = "") -> Q:
@@ -409,14 +460,18 @@ def shares_profile_q(prefix: str = "") -> Q:
 
 class RegistrationQuerySet(ScopedQuerySet):
     def for_access(self, access: Access) -> Self:
-        """Own registrations; the organising centres' staff; clients of one's centre; employers
-        with a booth at the fair see only candidates who consented (and are not cancelled)."""
+        """Own registrations; the organising centres' staff; clients of one's centre; a verified
+        employer with an approved booth at the fair sees only candidates who consented (and are not
+        cancelled)."""
         q = Q(user_id=access.user_id) | Q(fair_id__in=_staff_fairs(access))
         client_centres = access.centre_ids(*CASEWORK_ROLES)
         if client_centres:
             q |= Q(client__centre_id__in=client_centres)
         if access.employer_ids():
-            q |= Q(fair_id__in=_employer_fairs(access), status__in=ACTIVE_REGISTRATION) & shares_profile_q()
+            q |= (
+                Q(fair_id__in=_approved_booths(access).values("fair_id"), status__in=ACTIVE_REGISTRATION)
+                & shares_profile_q()
+            )
         return self.filter(q)
 
     def active(self) -> Self:
@@ -425,19 +480,21 @@ class RegistrationQuerySet(ScopedQuerySet):
 
 class BookingQuerySet(ScopedQuerySet):
     def for_access(self, access: Access) -> Self:
-        """The candidate's own bookings, the booth's employer, and the organising centres' staff."""
+        """The candidate's own bookings, the booth's (verified) employer while the booth is approved,
+        and the organising centres' staff."""
         q = Q(registration__user_id=access.user_id) | Q(slot__booth__fair_id__in=_staff_fairs(access))
         if access.employer_ids():
-            q |= Q(slot__booth__employer_id__in=access.employer_ids())
+            q |= Q(slot__booth__in=_approved_booths(access).values("pk"))
         return self.filter(q)
 
 
 class ApplicationQuerySet(ScopedQuerySet):
     def for_access(self, access: Access) -> Self:
-        """The applicant, the vacancy's employer, and the staff of the fair the vacancy was shown at."""
+        """The applicant, the vacancy's employer while it is verified, and the staff of the fair the
+        vacancy was shown at."""
         q = Q(applicant_id=access.user_id) | Q(vacancy__fair_id__in=_staff_fairs(access))
         if access.employer_ids():
-            q |= Q(vacancy__employer_id__in=access.employer_ids())
+            q |= Q(vacancy__employer_id__in=_verified_employers(access))
         return self.filter(q)
 
 

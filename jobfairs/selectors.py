@@ -21,6 +21,7 @@ from jobfairs.models import (
     Booking,
     BookingStatus,
     Booth,
+    BoothStatus,
     Employer,
     FairFormat,
     FairStatus,
@@ -31,7 +32,6 @@ from jobfairs.models import (
     RespondentKind,
     SurveyResponse,
     Vacancy,
-    VettingStatus,
     shares_profile_q,
 )
 from portal.access import Access, Role, get_visible_or_404
@@ -61,11 +61,7 @@ def list_public_fairs(*, past: bool = False, country: str = "", fair_format: str
         fairs = fairs.filter(country_id=country)
     if fair_format:
         fairs = fairs.filter(format=fair_format)
-    return fairs.annotate(
-        booth_count=_count(
-            Booth.objects.filter(fair=OuterRef("pk"), employer__vetting_status=VettingStatus.VERIFIED), "fair"
-        )
-    )
+    return fairs.annotate(booth_count=_count(Booth.objects.approved().filter(fair=OuterRef("pk")), "fair"))
 
 
 def get_public_fair(*, public_id: UUID) -> JobFair:
@@ -74,12 +70,13 @@ def get_public_fair(*, public_id: UUID) -> JobFair:
 
 
 def list_public_booths(*, fair: JobFair) -> QuerySet[Booth]:
-    """Booths of verified employers at the fair, with their number of free future slots."""
+    """Approved booths of verified employers at the fair, with their number of free future slots."""
     free = MeetingSlot.objects.filter(booth=OuterRef("pk"), starts_at__gt=timezone.now()).exclude(
         Exists(Booking._base_manager.filter(slot=OuterRef("pk"), status=BookingStatus.ACTIVE))
     )
     return (
-        Booth.objects.filter(fair=fair, employer__vetting_status=VettingStatus.VERIFIED)
+        Booth.objects.approved()
+        .filter(fair=fair)
         .select_related("employer")
         .annotate(free_slots=_count(free, "booth"))
         .order_by("employer__name")
@@ -97,9 +94,7 @@ def list_public_vacancies(*, fair: JobFair | None = None, employer: Employer | N
 
 def get_public_booth(*, public_id: UUID) -> Booth:
     return get_visible_or_404(
-        Booth.objects.filter(
-            fair__in=JobFair.objects.public(), employer__vetting_status=VettingStatus.VERIFIED
-        ).select_related("fair__country", "employer"),
+        Booth.objects.approved().filter(fair__in=JobFair.objects.public()).select_related("fair__country", "employer"),
         public_id=public_id,
     )
 
@@ -120,7 +115,7 @@ def get_public_vacancy(*, public_id: UUID) -> Vacancy:
 def get_public_slot(*, public_id: UUID) -> MeetingSlot:
     return get_visible_or_404(
         MeetingSlot.objects.filter(
-            booth__employer__vetting_status=VettingStatus.VERIFIED, booth__fair__in=JobFair.objects.public()
+            booth__in=Booth.objects.approved(), booth__fair__in=JobFair.objects.public()
         ).select_related("booth__fair"),
         public_id=public_id,
     )
@@ -164,6 +159,27 @@ def list_my_applications(*, access: Access) -> QuerySet[Application]:
         .select_related("vacancy__employer")
         .order_by("-created_at")
     )
+
+
+def shares_with_employers(*, access: Access) -> bool:
+    """Whether any job-fair employer may see this person now: a registration of theirs that shares the
+    profile, or a share consent in the client record linked to their account."""
+    from counselling.models import Consent, ConsentPurpose
+
+    if not access.is_authenticated:
+        return False
+    own = (
+        Registration.objects.visible_to(access)
+        .filter(user_id=access.user_id, consent_given_at__isnull=False, consent_withdrawn_at__isnull=True)
+        .exclude(status=RegistrationStatus.CANCELLED)
+    )
+    linked = Consent._base_manager.filter(
+        client__portal_account_id=access.user_id,
+        client__anonymised_at__isnull=True,
+        purpose=ConsentPurpose.SHARE_WITH_EMPLOYERS,
+        withdrawn_at__isnull=True,
+    )
+    return own.exists() or linked.exists()
 
 
 def get_my_registration_by_id(*, access: Access, public_id: UUID) -> Registration:
@@ -277,8 +293,9 @@ def get_employer_application(*, access: Access, public_id: UUID) -> Application:
 
 
 def list_candidates(*, access: Access, booth: Booth) -> tuple[list[Registration], int]:
-    """The fair's candidates who agreed to share their profile (the scope lets nobody else through),
-    and the number of all registered candidates, which is all an employer learns about the others."""
+    """The fair's candidates who agreed to share their profile (the scope lets nobody else through,
+    and nobody at all unless the booth is approved and the employer verified), and the number of
+    all registered candidates, which is all an employer learns about the others."""
     shared = list(
         Registration.objects.visible_to(access)
         .filter(fair_id=booth.fair_id, status__in=ACTIVE_REGISTRATION)
@@ -300,6 +317,7 @@ def list_staffed_fairs(*, access: Access) -> QuerySet[JobFair]:
         .annotate(
             registered_count=_count(registrations.filter(status__in=ACTIVE_REGISTRATION), "fair"),
             waitlisted_count=_count(registrations.filter(status=RegistrationStatus.WAITLISTED), "fair"),
+            pending_booth_count=_count(Booth.objects.filter(fair=OuterRef("pk"), status=BoothStatus.PENDING), "fair"),
         )
         .order_by("-starts_at")
     )
@@ -307,6 +325,28 @@ def list_staffed_fairs(*, access: Access) -> QuerySet[JobFair]:
 
 def get_staffed_fair(*, access: Access, public_id: UUID, roles: tuple[str, ...] = ()) -> JobFair:
     return get_visible_or_404(JobFair.objects.staffed_by(access, *roles).select_related("country"), public_id=public_id)
+
+
+def list_fair_booths(*, access: Access, fair: JobFair) -> list[Booth]:
+    """The fair's booths and booth requests for its organising centres' staff: requests waiting for a
+    decision first, then approved, then declined ones; with the employer and its country. One query."""
+    order = {BoothStatus.PENDING: 0, BoothStatus.APPROVED: 1, BoothStatus.DECLINED: 2}
+    booths = (
+        Booth.objects.filter(fair__in=JobFair.objects.staffed_by(access), fair=fair)
+        .select_related("employer__country")
+        .order_by("created_at", "pk")
+    )
+    return sorted(booths, key=lambda booth: order.get(booth.status, 3))
+
+
+def get_staffed_booth(*, access: Access, public_id: UUID) -> Booth:
+    """A booth (or booth request) at a fair the user's centre manages; any other is 404."""
+    return get_visible_or_404(
+        Booth.objects.filter(fair__in=JobFair.objects.staffed_by(access, Role.CENTRE_MANAGER)).select_related(
+            "fair", "employer"
+        ),
+        public_id=public_id,
+    )
 
 
 def list_fair_registrations(*, access: Access, fair: JobFair) -> QuerySet[Registration]:

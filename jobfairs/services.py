@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from counselling.models import Client, ConsentPurpose
+from counselling.models import CaseEvent, Client, Consent, ConsentPurpose
 from counselling.services import has_consent
 from jobfairs.models import (
     FINAL_APPLICATION,
@@ -27,6 +27,7 @@ from jobfairs.models import (
     Booking,
     BookingStatus,
     Booth,
+    BoothStatus,
     Employer,
     FairFormat,
     FairStatus,
@@ -69,6 +70,8 @@ def _require_fair_staff(access: Access, fair: JobFair, *roles: str) -> None:
 
 
 def _require_verified(employer: Employer) -> None:
+    if employer.vetting_status == VettingStatus.SUSPENDED:
+        raise DomainError(_("Your organisation is suspended. Please contact the centre."))
     if employer.vetting_status != VettingStatus.VERIFIED:
         raise DomainError(
             _("Your organisation has not been verified yet. A centre will check it before you can publish.")
@@ -212,7 +215,12 @@ BOOTH_FIELDS = ("description", "meeting_url", "documents", "staff")
 
 @transaction.atomic
 def save_booth(*, access: Access, actor: User, employer: Employer, fair: JobFair, **data: Any) -> Booth:
-    """Open (or update) the employer's booth at a published fair. Only a verified employer may."""
+    """Ask for a booth at a published fair (or update the request or the booth). Only a verified employer may.
+
+    A new booth waits for a manager of an organising centre (`approve_booth`): until then it is not
+    public and the employer sees no candidate. Editing keeps the decision; a declined booth stays
+    declined (the employer talks to the centre instead of asking again and again).
+    """
     _require_employer(access, employer.pk)
     _require_verified(employer)
     if fair.status != FairStatus.PUBLISHED:
@@ -220,19 +228,98 @@ def save_booth(*, access: Access, actor: User, employer: Employer, fair: JobFair
     for url in [line.strip() for line in data.get("documents", "").splitlines() if line.strip()]:
         if not url.startswith("https://"):
             raise DomainError(_("Each document must be an https:// link on its own line."), field="documents")
-    booth, created = Booth.objects.update_or_create(
-        fair=fair, employer=employer, defaults={k: data.get(k, "") for k in BOOTH_FIELDS}
+    booth = Booth.objects.select_for_update().filter(fair=fair, employer=employer).first()
+    if booth is not None and booth.status == BoothStatus.DECLINED:
+        raise DomainError(_("The organising centre declined your booth at this fair. Please contact the centre."))
+    created = booth is None
+    booth = booth or Booth(fair=fair, employer=employer, status=BoothStatus.PENDING)
+    for key in BOOTH_FIELDS:
+        setattr(booth, key, data.get(key, ""))
+    try:
+        with transaction.atomic():
+            booth.save()
+    except IntegrityError as exc:  # the same request twice at once: the other one asked already
+        raise DomainError(_("Your booth request has already been sent.")) from exc
+    record_event(
+        actor=actor,
+        action="jobfairs.booth.requested" if created else "jobfairs.booth.updated",
+        target=booth,
+        details={"status": booth.status},
     )
-    record_event(actor=actor, action="jobfairs.booth.opened" if created else "jobfairs.booth.updated", target=booth)
     return booth
+
+
+def _decide_booth(*, access: Access, actor: User, booth: Booth, status: str, allowed_from: tuple[str, ...]) -> Booth:
+    _require_fair_staff(access, booth.fair, Role.CENTRE_MANAGER)
+    booth = Booth.objects.select_for_update(of=("self",)).select_related("employer", "fair").get(pk=booth.pk)
+    if booth.status not in allowed_from:
+        raise DomainError(_("This booth request has already been decided."))
+    if status == BoothStatus.APPROVED:
+        _require_verified_to_approve(booth.employer)
+    booth.status = status
+    booth.decided_at = timezone.now()
+    booth.decided_by = actor
+    booth.save(update_fields=["status", "decided_at", "decided_by"])
+    centre = booth.fair.centres.filter(pk__in=access.centre_ids(Role.CENTRE_MANAGER)).first()
+    record_event(
+        actor=actor,
+        action=f"jobfairs.booth.{status}",
+        target=booth,
+        centre=centre,
+        details={"employer": str(booth.employer.public_id)},
+    )
+    return booth
+
+
+def _require_verified_to_approve(employer: Employer) -> None:
+    if employer.vetting_status != VettingStatus.VERIFIED:
+        raise DomainError(_("Only a verified employer's booth can be approved."))
+
+
+@transaction.atomic
+def approve_booth(*, access: Access, actor: User, booth: Booth) -> Booth:
+    """A manager of an organising centre approves a booth request (or a booth declined earlier).
+
+    From now on the booth, its slots and its fair's vacancies are public, and the (verified)
+    employer sees the fair's candidates who agreed to share their profile.
+    """
+    return _decide_booth(
+        access=access,
+        actor=actor,
+        booth=booth,
+        status=BoothStatus.APPROVED,
+        allowed_from=(BoothStatus.PENDING, BoothStatus.DECLINED),
+    )
+
+
+@transaction.atomic
+def decline_booth(*, access: Access, actor: User, booth: Booth) -> Booth:
+    """A manager of an organising centre declines a booth request, or takes back an approval.
+
+    The booth leaves the public pages and the employer loses sight of the fair's candidates and
+    bookings at once; nothing is deleted.
+    """
+    return _decide_booth(
+        access=access,
+        actor=actor,
+        booth=booth,
+        status=BoothStatus.DECLINED,
+        allowed_from=(BoothStatus.PENDING, BoothStatus.APPROVED),
+    )
 
 
 @transaction.atomic
 def add_slots(
     *, access: Access, actor: User, booth: Booth, first_start: dt.datetime, count: int, minutes: int
 ) -> list[MeetingSlot]:
-    """Add `count` back-to-back slots of `minutes` from `first_start`, within the fair's hours."""
+    """Add `count` back-to-back slots of `minutes` from `first_start`, within the fair's hours.
+
+    A booth waiting for approval may prepare its slots; they are public once it is approved.
+    """
     _require_employer(access, booth.employer_id)
+    _require_verified(booth.employer)
+    if booth.status == BoothStatus.DECLINED:
+        raise NotAllowed(_("This page does not exist."))
     fair = booth.fair
     if minutes not in SLOT_MINUTES:
         raise DomainError(_("Choose a slot length of 10, 15, 20 or 30 minutes."), field="minutes")
@@ -299,7 +386,10 @@ def save_vacancy(
     if publish:
         _require_verified(employer)
     fair = data.get("fair")
-    if fair is not None and not Booth.objects.filter(fair=fair, employer=employer).exists():
+    if (
+        fair is not None
+        and not Booth.objects.filter(fair=fair, employer=employer).exclude(status=BoothStatus.DECLINED).exists()
+    ):
         raise DomainError(_("Open a booth at this fair before linking a vacancy to it."), field="fair")
     created = vacancy is None
     vacancy = vacancy or Vacancy(employer=employer)
@@ -461,6 +551,61 @@ def set_profile_sharing(*, access: Access, actor: User, registration: Registrati
     return registration
 
 
+@transaction.atomic
+def withdraw_profile_sharing(*, access: Access, actor: User) -> int:
+    """The person withdraws, in one step, every consent to share their profile with job-fair employers:
+    on each of their own registrations, and the one recorded in the client record linked to their
+    account (a counsellor's registration of that client shares by it).
+
+    Employers lose sight of them with their next request (the scope rules read these consents).
+    Each withdrawal keeps its time and is audited; the case timeline shows the client's. Giving a
+    consent again later re-shares nothing by itself. Returns how many consents were withdrawn.
+    """
+    if not access.is_authenticated or access.has_membership:
+        raise NotAllowed(_("This page does not exist."))
+    now = timezone.now()
+    withdrawn = 0
+    with unscoped():
+        registrations = list(
+            Registration.objects.select_for_update(of=("self",)).filter(
+                user_id=actor.pk, consent_given_at__isnull=False, consent_withdrawn_at__isnull=True
+            )
+        )
+        consents = list(
+            Consent.objects.select_for_update(of=("self",))
+            .select_related("client")
+            .filter(
+                client__portal_account_id=actor.pk,
+                client__anonymised_at__isnull=True,
+                purpose=ConsentPurpose.SHARE_WITH_EMPLOYERS,
+                withdrawn_at__isnull=True,
+            )
+        )
+    for registration in registrations:
+        registration.consent_withdrawn_at = now
+        registration.save(update_fields=["consent_withdrawn_at"])
+        record_event(actor=actor, action="jobfairs.consent.withdrawn", target=registration, details={"via": "profile"})
+        withdrawn += 1
+    for consent in consents:
+        consent.withdrawn_at, consent.withdrawn_by = now, actor
+        consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        with unscoped():
+            case = consent.client.cases.order_by("-opened_on", "-pk").first()
+        if case is not None:
+            CaseEvent.objects.create(
+                case=case, actor=actor, kind="consent.withdrawn", params={"purpose": consent.purpose}
+            )
+        record_event(
+            actor=actor,
+            action="counselling.consent.withdrawn",
+            target=consent,
+            centre=consent.client.centre_id,
+            details={"purpose": consent.purpose, "via": "returnee_profile"},
+        )
+        withdrawn += 1
+    return withdrawn
+
+
 def _promote_from_waiting_list(fair: JobFair, actor: User) -> Registration | None:
     with unscoped():
         taken = (
@@ -534,7 +679,7 @@ def book_slot(*, access: Access, actor: User, slot: MeetingSlot, registration: R
         .select_related("booth__fair", "booth__employer")
         .get(pk=slot.pk)
     )
-    if slot.booth.fair_id != registration.fair_id or not slot.booth.employer.is_verified:
+    if slot.booth.fair_id != registration.fair_id or not (slot.booth.employer.is_verified and slot.booth.is_approved):
         raise NotAllowed(_("This page does not exist."))
     if not registration.can_book:
         raise DomainError(_("Only registered candidates can book meetings. You are not (or not yet) registered."))
@@ -668,8 +813,13 @@ def apply_to_vacancy(*, access: Access, actor: User, vacancy: Vacancy, cover_not
 
 @transaction.atomic
 def update_application_status(*, access: Access, actor: User, application: Application, status: str) -> Application:
-    """The employer moves an application on: submitted → shortlisted → interview → offer → hired, or rejects it."""
+    """The employer moves an application on: submitted → shortlisted → interview → offer → hired, or rejects it.
+
+    A suspended (or not yet verified) employer sees no application, so it may not move one either.
+    """
     _require_employer(access, application.vacancy.employer_id)
+    if not application.vacancy.employer.is_verified:
+        raise NotAllowed(_("This page does not exist."))
     with unscoped():
         application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     if status not in APPLICATION_STEPS.get(application.status, ()):
@@ -713,7 +863,7 @@ def withdraw_application(*, access: Access, actor: User, application: Applicatio
 def survey_role(*, access: Access, actor: User, fair: JobFair) -> str | None:
     """How the actor may answer the fair's survey: as an attending candidate, as an employer with a booth, or not."""
     if access.employer_ids():
-        if Booth.objects.filter(fair=fair, employer_id__in=access.employer_ids()).exists():
+        if Booth.objects.approved().filter(fair=fair, employer_id__in=access.employer_ids()).exists():
             return RespondentKind.EMPLOYER
         return None
     with unscoped():

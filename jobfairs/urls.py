@@ -40,5 +40,17 @@ urlpatterns = [
     path("staff/jobfairs/<uuid:public_id>/edit/", views.fair_edit, name="fair-edit"),
     path("staff/jobfairs/<uuid:public_id>/publish/", views.fair_publish, name="fair-publish"),
     path("staff/jobfairs/<uuid:public_id>/check-in/", views.check_in, name="check-in"),
+    path(
+        "staff/jobfairs/booths/<uuid:public_id>/approve/",
+        views.booth_decide,
+        {"decision": "approve"},
+        name="booth-approve",
+    ),
+    path(
+        "staff/jobfairs/booths/<uuid:public_id>/decline/",
+        views.booth_decide,
+        {"decision": "decline"},
+        name="booth-decline",
+    ),
     path("staff/jobfairs/<uuid:public_id>/register-client/", views.client_register, name="client-register"),
 ]

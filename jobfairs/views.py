@@ -40,6 +40,7 @@ from jobfairs.ics import booking_ics
 from jobfairs.jsonld import job_posting, job_posting_script_body
 from jobfairs.models import FairStatus, JobFair, Vacancy
 from portal.access import CASEWORK_ROLES, Role
+from portal.audit import record_reads
 from portal.errors import DomainError, NotAllowed
 from portal.models import Centre
 from portal.views import role_required
@@ -335,6 +336,8 @@ def survey_answer(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_GET
 def employer_dashboard(request: HttpRequest) -> HttpResponse:
     dashboard = selectors.employer_dashboard(access=request.access)
+    # Meetings with candidates who share their profile show their names: one read line each.
+    record_reads(request, [b for b in dashboard.bookings if b.shared], action="jobfairs.candidate.viewed")
     return render(
         request,
         "jobfairs/employer_dashboard.html",
@@ -355,13 +358,22 @@ def booth_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = BoothForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_booth(
+            booth = services.save_booth(
                 access=request.access, actor=request.user, employer=employer, fair=fair, **form.cleaned_data
             )
         except DomainError as error:
             _apply_error(form, error)
         else:
-            messages.success(request, _("Your booth is saved."))
+            if booth.is_approved:
+                messages.success(request, _("Your booth is saved."))
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "Your booth request is saved and waits for the organising centre's approval. "
+                        "Until then your booth is not public and you see no candidates."
+                    ),
+                )
             return redirect("jobfairs:employer-dashboard")
     return render(request, "jobfairs/booth_form.html", {"form": form, "fair": fair, "booth": booth})
 
@@ -437,10 +449,18 @@ def candidate_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Candidates of the booth's fair who agreed to share their profile; of the others, only a count."""
     booth = selectors.get_my_booth(access=request.access, public_id=public_id)
     candidates, total = selectors.list_candidates(access=request.access, booth=booth)
+    # An employer outside the centres sees these people's names and addresses: one read line each.
+    record_reads(request, candidates, action="jobfairs.candidate.viewed")
     return render(
         request,
         "jobfairs/candidate_list.html",
-        {"booth": booth, "fair": booth.fair, "candidates": candidates, "total": total},
+        {
+            "booth": booth,
+            "fair": booth.fair,
+            "candidates": candidates,
+            "total": total,
+            "may_see": booth.is_approved and booth.employer.is_verified,
+        },
     )
 
 
@@ -534,7 +554,7 @@ def fair_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @fair_staff
 @require_GET
 def fair_manage(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """The staff view of one fair: outcome so far, registrations, check-in."""
+    """The staff view of one fair: outcome so far, booth requests, registrations, check-in."""
     fair = selectors.get_visible_or_404(
         selectors.annotate_outcomes(JobFair.objects.staffed_by(request.access).select_related("country")),
         public_id=public_id,
@@ -548,6 +568,7 @@ def fair_manage(request: HttpRequest, public_id: UUID) -> HttpResponse:
         {
             "fair": fair,
             "outcome": selectors.fair_outcome(fair),
+            "booths": selectors.list_fair_booths(access=request.access, fair=fair),
             "page": registrations,
             "query": "",
             "check_in_form": CheckInForm(),
@@ -555,6 +576,34 @@ def fair_manage(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "is_casework": request.access.has_role(*CASEWORK_ROLES),
         },
     )
+
+
+@managers
+@require_POST
+def booth_decide(request: HttpRequest, public_id: UUID, decision: str) -> HttpResponse:
+    """A manager of an organising centre approves or declines an employer's booth request."""
+    booth = selectors.get_staffed_booth(access=request.access, public_id=public_id)
+    decide = {"approve": services.approve_booth, "decline": services.decline_booth}.get(decision)
+    if decide is None:
+        raise Http404
+    try:
+        decide(access=request.access, actor=request.user, booth=booth)
+    except DomainError as error:
+        _flash_error(request, error)
+    else:
+        if decision == "approve":
+            messages.success(
+                request,
+                _(
+                    "The booth is approved. It is public now, and the employer sees the candidates "
+                    "who agreed to share their profile."
+                ),
+            )
+        else:
+            messages.success(
+                request, _("The booth is declined. It is not public, and the employer sees no candidates.")
+            )
+    return redirect("jobfairs:fair-manage", public_id=booth.fair.public_id)
 
 
 @managers

@@ -82,6 +82,8 @@ class Access:
     """What one user may see, computed once per request from their active memberships."""
 
     user_id: int | None
+    # Django's superuser flag opens no data here: what a user sees comes from their memberships alone
+    # (an administrator is a Role.ADMIN membership). A superuser still needs a second factor.
     is_superuser: bool = False
     memberships: tuple[Membership, ...] = field(default_factory=tuple)
 
@@ -175,7 +177,7 @@ class Access:
     def privacy_countries(self) -> frozenset[str] | None:
         """Countries whose retention and processing the user oversees; None means every country
         (administrators and programme-wide data-protection officers)."""
-        if self.is_superuser or self.has_role(Role.ADMIN) or self.is_programme_dpo:
+        if self.has_role(Role.ADMIN) or self.is_programme_dpo:
             return None
         return self.countries_of(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.DATA_PROTECTION_OFFICER)
 

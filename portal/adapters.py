@@ -1,9 +1,10 @@
 """allauth adapters: where people land after signing in, who may sign up, and phone numbers.
 
 Returnees may sign up and sign in with a phone number and a one-time SMS code
-(`portal.sms`). Staff never sign in by phone: a membership means e-mail,
-password and the second factor (see `NoPhoneSignInForStaffStage` and
-`AccountAdapter.authenticate`).
+(`portal.sms`), or with a code mailed to their address. Staff never sign in
+with a code nor by phone: a membership means e-mail, password and the second
+factor (see `NoCodeSignInForStaffStage`, `AccountAdapter.authenticate` and
+`AccountAdapter.get_reauthentication_methods`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from allauth.account.stages import EmailVerificationStage, LoginStage
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.access import get_access
+from portal.http import client_ip
 from portal.sms import send_sms
 
 
@@ -60,8 +62,9 @@ class PhoneNumberField(forms.CharField):
         return normalised
 
 
-def _may_sign_in_by_phone(user: Any) -> bool:
-    """Only returnees: everyone with a membership (or a superuser) signs in with e-mail and a second factor."""
+def may_sign_in_by_code(user: Any) -> bool:
+    """Only returnees sign in (or confirm who they are) with a code by SMS or e-mail, or by phone: everyone
+    with a membership (or a superuser) signs in with e-mail, password and a second factor."""
     return not get_access(user).requires_mfa
 
 
@@ -85,7 +88,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 path = "portal.adapters.PerAccountEmailVerificationStage"
             stages.append(path)
             if path == "allauth.account.stages.LoginByCodeStage":
-                stages.append("portal.adapters.NoPhoneSignInForStaffStage")
+                stages.append("portal.adapters.NoCodeSignInForStaffStage")
         return stages
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
@@ -104,9 +107,34 @@ class AccountAdapter(DefaultAccountAdapter):
         """A password with a phone number signs in returnees only."""
         user = super().authenticate(request, **credentials)
         if user is not None and credentials.get("phone") and not credentials.get("email"):
-            if not _may_sign_in_by_phone(user):
+            if not may_sign_in_by_code(user):
                 return None
         return user
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """allauth's rate limits and session list see the same address as the audit log (portal/http.py)."""
+        ip = client_ip(request)
+        if ip is None:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
+
+    def get_reauthentication_methods(self, user: Any) -> list[dict]:
+        """Staff confirm who they are with their password or second factor, never with a mailed code."""
+        methods = super().get_reauthentication_methods(user)
+        if user.is_authenticated and not may_sign_in_by_code(user):
+            methods = [method for method in methods if method["id"] != "reauthenticate_by_code"]
+        return methods
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """A sign-in code asked for a staff address is answered like an unknown address to the asker
+        (`cms.returnees.forms.RequestLoginCodeForm`); the staff member is told how they do sign in."""
+        if template_prefix == "account/email/unknown_account":
+            from allauth.account.models import EmailAddress
+
+            holder = EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
+            if holder is not None and not may_sign_in_by_code(holder.user):
+                template_prefix = "account/email/staff_no_code"
+        super().send_mail(template_prefix, email, context)
 
     # --- Phone numbers ------------------------------------------------------------------
 
@@ -157,7 +185,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
         user = self.get_user_by_phone(phone)
-        if user is not None and not _may_sign_in_by_phone(user):
+        if user is not None and not may_sign_in_by_code(user):
             # The number's own staff member: tell them how they do sign in (no code).
             body = _(
                 "Staff accounts do not sign in with a code by SMS. Use your e-mail address, password and second factor."
@@ -192,19 +220,19 @@ class PerAccountEmailVerificationStage(EmailVerificationStage):
         return super().handle()
 
 
-class NoPhoneSignInForStaffStage(LoginStage):
-    """A sign-in by SMS code is refused for staff, whatever else they have set up."""
+class NoCodeSignInForStaffStage(LoginStage):
+    """A sign-in by code (SMS or e-mail) is refused for staff, whatever else they have set up."""
 
-    key = "portal_no_phone_for_staff"
+    key = "portal_no_code_for_staff"
 
     def handle(self) -> tuple:
         from allauth.account.internal.flows.login import get_authentication_records
 
         user = self.login.user
-        if user is None or _may_sign_in_by_phone(user):
+        if user is None or may_sign_in_by_code(user):
             return None, True
         records = get_authentication_records(self.request, user)
-        if records and records[-1].get("method") == "code" and records[-1].get("phone"):
+        if records and records[-1].get("method") == "code":
             messages.error(
                 self.request, _("Staff accounts sign in with their e-mail address, password and second factor.")
             )

@@ -3,8 +3,10 @@
 Centre managers handle the requests of their centre's clients, the data-protection
 officer those of their countries (or of the whole programme). Finding a client
 shows who they are and how much is held, never the content of their case: the
-officer does no casework. Export and erasure ask for the password again and are
-audited; so are the search and the opening of a request.
+officer does no casework: the exports they download leave out confidential session
+notes (they say how many there are; the centre's manager hands them over). Export and
+erasure ask for the password again and are audited; so are the search and the opening
+of a request.
 """
 
 from __future__ import annotations
@@ -100,6 +102,8 @@ def request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "can_read_audit": request.access.has_role(
                 Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.DATA_PROTECTION_OFFICER
             ),
+            # Only the centre's manager (and each note's author) reads confidential notes, in exports too.
+            "withholds_notes": client.centre_id not in request.access.centre_ids(Role.CENTRE_MANAGER),
         },
     )
 

@@ -366,10 +366,13 @@ def seed_accounts(
                 password=password_hash,
                 full_name=account.full_name,
                 preferred_language=account.language,
-                is_staff=account.role == Role.ADMIN,
-                is_superuser=account.role == Role.ADMIN,
             )
             created += 1
+        elif user.is_superuser or user.is_staff:
+            # Demos seeded before issue #15 made administrators superusers: an administrator is a
+            # membership (Role.ADMIN), and a superuser would read every table past the audit log.
+            user.is_superuser = user.is_staff = False
+            user.save(update_fields=["is_superuser", "is_staff"])
         EmailAddress.objects.update_or_create(
             user=user, email=account.email, defaults={"verified": True, "primary": True}
         )

@@ -17,6 +17,7 @@ from django.utils.functional import SimpleLazyObject
 
 from portal.access import get_access
 from portal.audit import reset_request_ip, set_request_ip
+from portal.http import client_ip
 
 
 class RequestContextMiddleware:
@@ -27,7 +28,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.access = SimpleLazyObject(lambda: get_access(request.user))  # type: ignore[attr-defined]
-        token = set_request_ip(request.META.get("REMOTE_ADDR"))
+        token = set_request_ip(client_ip(request))
         zone = request.access.timezone_name if request.user.is_authenticated else None  # type: ignore[attr-defined]
         if zone:
             # Staff see and enter times in their centre's time zone.
@@ -37,6 +38,49 @@ class RequestContextMiddleware:
         finally:
             timezone.deactivate()
             reset_request_ip(token)
+
+
+# Directives that let a shared cache keep a response, or a browser keep it after the session ended.
+_KEEPABLE = frozenset({"public", "s-maxage", "immutable", "stale-while-revalidate", "stale-if-error"})
+
+
+class PrivateCacheControlMiddleware:
+    """No cache keeps an answer given to a signed-in person: every such response is ``private, no-store``.
+
+    Signed-in pages, exports, PDFs and files carry personal data (a case, a referral, a candidate list, the
+    person's own profile); a proxy, a shared computer's browser cache or the back button after signing out
+    must not hand them on. A view's own caching (``public``, ``max-age``) is overruled for signed-in people.
+    Anonymous answers keep what the view said (the public page cache in cms/cache.py marks the information
+    pages ``public``); an anonymous answer that says nothing (a partner's link, a form) gets ``private,
+    no-store`` too, so that only what was meant to be cached ever is. Sits above the early page cache, whose
+    anonymous hits pass through unchanged, and below WhiteNoise (static files stay cacheable).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)  # absent on an early page-cache hit: anonymous
+        if user is not None and user.is_authenticated:
+            _never_store(response)
+        elif not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def _never_store(response: HttpResponse) -> None:
+    """Make `response` ``private, no-store``, keeping only directives that ask for less caching."""
+    kept = []
+    for directive in response.get("Cache-Control", "").split(","):
+        name, _sep, value = directive.strip().partition("=")
+        name = name.strip().lower()
+        if not name or name in _KEEPABLE or name in ("private", "no-store"):
+            continue
+        if name == "max-age" and value.strip() != "0":
+            continue
+        kept.append(directive.strip())
+    response["Cache-Control"] = ", ".join(["private", "no-store", *kept])
 
 
 # How often a signed-in request refreshes the session's expiry and its "last seen" row.
@@ -65,7 +109,7 @@ class SessionActivityMiddleware:
     def _touch(request: HttpRequest) -> None:
         from allauth.usersessions.models import UserSession
 
-        client = f"{request.META.get('REMOTE_ADDR', '')}|{request.META.get('HTTP_USER_AGENT', '')}"
+        client = f"{client_ip(request) or ''}|{request.META.get('HTTP_USER_AGENT', '')}"
         fingerprint = hashlib.blake2s(client.encode(), digest_size=8).hexdigest()
         now = int(time.time())
         touched_at, seen_from = request.session.get(_TOUCHED) or (0, "")

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -142,7 +143,7 @@ class User(AbstractUser):
 class MembershipQuerySet(ScopedQuerySet):
     def for_access(self, access: Access) -> Self:
         """Managers see their centre's staff, coordinators their country's, admins everyone."""
-        if access.has_role(Role.ADMIN) or access.is_superuser:
+        if access.has_role(Role.ADMIN):
             return self.all()
         q = Q(user_id=access.user_id)
         managed = access.centre_ids(Role.CENTRE_MANAGER)
@@ -338,6 +339,10 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
             models.Index(fields=["centre", "-occurred_at"], name="audit_centre_time_idx"),
+            # "Who saw or changed this client?" (portal.selectors.list_audit_events) asks for
+            # details -> 'client' = pk OR target_id IN (...): one index per arm lets PostgreSQL combine them.
+            models.Index(KeyTransform("client", "details"), name="audit_client_idx"),
+            models.Index(fields=["target_id"], name="audit_target_id_idx"),
         ]
 
     def __str__(self) -> str:

@@ -22,7 +22,7 @@ def list_team(*, access: Access) -> QuerySet[Membership]:
 def list_invitable_centres(*, access: Access) -> QuerySet[Centre]:
     """Centres the user may invite staff into: managed centres, coordinated countries, or all (admin)."""
     centres = Centre.objects.filter(is_active=True).select_related("country")
-    if access.has_role(Role.ADMIN) or access.is_superuser:
+    if access.has_role(Role.ADMIN):
         return centres
     return centres.filter(
         Q(pk__in=access.centre_ids(Role.CENTRE_MANAGER))
@@ -32,7 +32,7 @@ def list_invitable_centres(*, access: Access) -> QuerySet[Centre]:
 
 def list_invitable_roles(*, access: Access) -> list[tuple[str, str]]:
     """Roles the user may hand out."""
-    if access.has_role(Role.ADMIN) or access.is_superuser:
+    if access.has_role(Role.ADMIN):
         return list(Role.choices)
     roles = set(CENTRE_ROLES) if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR) else set()
     if access.has_role(Role.COUNTRY_COORDINATOR):
@@ -41,7 +41,7 @@ def list_invitable_roles(*, access: Access) -> list[tuple[str, str]]:
 
 
 def list_invitable_countries(*, access: Access) -> QuerySet[Country]:
-    if access.has_role(Role.ADMIN) or access.is_superuser:
+    if access.has_role(Role.ADMIN):
         return Country.objects.all()
     return Country.objects.filter(code__in=access.country_codes(Role.COUNTRY_COORDINATOR))
 
@@ -52,11 +52,13 @@ def list_audit_events(
     """Audit lines the user may read (their centres or countries), newest first.
 
     A client code finds every line about that client, its case files and what hangs on them
-    (sessions, documents, referrals) through the identifiers the lines carry.
+    (sessions, documents, referrals, slips, partner views, fair registrations): every such line names
+    the client (`portal.audit.CLIENT_KEY`); lines written before they did are found by their target.
     """
     events = AuditEvent.objects.visible_to(access).select_related("actor").order_by("-occurred_at", "-pk")
     if client_code:
         from counselling.models import CaseFile, Client
+        from portal.audit import CLIENT_KEY
 
         with unscoped():  # identifiers only, and only inside the user's own centres (the events are scoped)
             client = Client.objects.filter(code__iexact=client_code.strip()).values("pk", "public_id").first()
@@ -65,7 +67,9 @@ def list_audit_events(
             case_ids = [
                 str(pk) for pk in CaseFile.objects.filter(client_id=client["pk"]).values_list("public_id", flat=True)
             ]
-        events = events.filter(target_id__in=[str(client["public_id"]), *case_ids])
+        events = events.filter(
+            Q(**{f"details__{CLIENT_KEY}": client["pk"]}) | Q(target_id__in=[str(client["public_id"]), *case_ids])
+        )
     if action:
         events = events.filter(action__startswith=action.strip())
     if since:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
@@ -53,9 +55,7 @@ def invite_staff(
         raise NotAllowed(_("You may not invite people to this role."), field="role")
 
     email = email.strip().lower()
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        user = User.objects.create_user(email=email, full_name=full_name.strip(), preferred_language=language)
+    user = _account_for_invitation(email=email, full_name=full_name.strip(), language=language)
     with unscoped():
         exists = Membership.objects.filter(user=user, role=role, centre=centre, country=country).exists()
     if exists:
@@ -75,35 +75,155 @@ def invite_staff(
     return invitation
 
 
-@transaction.atomic
-def accept_invitation(*, invitation: StaffInvitation, password: str | None) -> User:
-    """Activate the invited membership; set the password when the person has none yet.
+class InvitationAccount(StrEnum):
+    """Which account an open invitation is bound to, as far as accepting it goes."""
 
-    Refuses an invitation that was already used. The e-mail address counts as
-    verified: the person followed the link sent to it.
+    NEW = "new"  # made for the invitation: nobody has used it; the invitee chooses its password
+    MEMBER = "member"  # staff already, holding the invited address verified: signs in and accepts
+    # Holds the invited address verified but is no member yet (a returnee's account): its owner signs in and
+    # chooses a new password; its second factors go. Whoever else knew its password or factors is shut out.
+    HOLDER = "holder"
+    INVALID = "invalid"  # none of these (e.g. bound before issue #15 to an account that never proved the address)
+
+
+def _account_for_invitation(*, email: str, full_name: str, language: str) -> User:
+    """The account an invitation to `email` binds to: the one that proved the address, or a new one.
+
+    Never an account that merely names the address (`User.email`, an unverified address): anyone can
+    type someone else's address into their own account (issue #15, finding 1). A new account has no
+    address, no password and no phone until the invitee accepts through the link mailed to the address;
+    a second invitation to the same address before that reuses it.
     """
+    from allauth.account.models import EmailAddress
+
+    holder = EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
+    if holder is not None:
+        return holder.user
+    pending = (
+        StaffInvitation.objects.filter(email__iexact=email, accepted_at__isnull=True)
+        .select_related("membership__user")
+        .order_by("-created_at")
+    )
+    for invitation in pending:
+        if invitation_account(invitation=invitation) == InvitationAccount.NEW:
+            return invitation.membership.user
+    user = User(email=None, full_name=full_name, preferred_language=language)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def invitation_account(*, invitation: StaffInvitation) -> InvitationAccount:
+    """Whether the invitation's account is new, holds the invited address verified (as staff or not), or neither.
+
+    New means untouched since the invitation made it: no password, never signed in, no phone, no
+    address other than the invited one (older invitations stored it in `User.email`).
+    """
+    from allauth.account.models import EmailAddress
+
+    with unscoped():
+        user = Membership.objects.select_related("user").get(pk=invitation.membership_id).user
+    addresses = list(EmailAddress.objects.filter(user=user).values_list("email", "verified"))
+    if any(verified and address.lower() == invitation.email.lower() for address, verified in addresses):
+        with unscoped():
+            member = Membership.objects.filter(user=user, is_active=True).exists()
+        return InvitationAccount.MEMBER if member else InvitationAccount.HOLDER
+    untouched = (
+        not user.has_usable_password()
+        and user.last_login is None
+        and not user.phone
+        and not addresses
+        and (user.email is None or user.email.lower() == invitation.email.lower())
+    )
+    return InvitationAccount.NEW if untouched else InvitationAccount.INVALID
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: StaffInvitation, password: str | None, signed_in_as: User | None = None) -> User:
+    """Activate the invited membership on the account that proves the invited address.
+
+    A new account gets the password chosen here. An existing account that holds the address verified is
+    accepted only by its owner signed in (`signed_in_as`); unless it is staff already, it gets the new
+    password too and loses its second factors (set up again, as by every new member). Either way the
+    account is left with the invited address alone (verified and primary: the link was mailed to it), no
+    phone number, and no session: whatever else was attached to it, and whoever was signed in to it, stays
+    out of the staff account. Other accounts that named the address without proving it lose it. Refuses a
+    used invitation.
+    """
+    from allauth.account.models import EmailAddress
+
     invitation = StaffInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise DomainError(_("This invitation has already been used."))
     with unscoped():
         membership = Membership.objects.select_related("user").get(pk=invitation.membership_id)
-    user = membership.user
-    if not user.has_usable_password():
+    user = User.objects.select_for_update().get(pk=membership.user_id)
+    bound_to = invitation_account(invitation=invitation)
+    if bound_to == InvitationAccount.INVALID:
+        raise DomainError(_("This invitation is no longer valid. Ask for a new one."))
+    if bound_to != InvitationAccount.NEW and signed_in_as != user:
+        raise DomainError(_("Sign in to accept the invitation."))
+    address = invitation.email.lower()
+    if bound_to == InvitationAccount.NEW and (
+        EmailAddress.objects.filter(email__iexact=address, verified=True).exclude(user=user).exists()
+    ):
+        # Someone proved the address for another account meanwhile: a new invitation binds to that one.
+        raise DomainError(_("This invitation is no longer valid. Ask for a new one."))
+    if bound_to != InvitationAccount.MEMBER:
         if not password:
             raise DomainError(_("Choose a password."), field="password1")
         validate_password(password, user)
         user.set_password(password)
-        user.save(update_fields=["password"])
+    if bound_to == InvitationAccount.HOLDER:
+        from allauth.mfa.models import Authenticator
+
+        Authenticator.objects.filter(user=user).delete()
+    _release_unproven_claims(address=address, keep=user)
+    user.email = address
+    user.phone, user.phone_verified = "", False
+    user.save(update_fields=["password", "email", "phone", "phone_verified"])
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=address).delete()
+    EmailAddress.objects.update_or_create(
+        user=user, email__iexact=address, defaults={"email": address, "verified": True, "primary": True}
+    )
+    ended = _end_sessions(user=user)
     membership.is_active = True
     membership.save(update_fields=["is_active"])
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    record_event(
+        actor=user,
+        action="portal.invitation.accepted",
+        target=membership,
+        centre=membership.centre_id,
+        details={"account": str(bound_to), "sessions_ended": ended},
+    )
+    return user
 
+
+def _release_unproven_claims(*, address: str, keep: User) -> None:
+    """Other accounts that typed `address` in without proving it lose it (the invitee just proved it)."""
     from allauth.account.models import EmailAddress
 
-    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
-    record_event(actor=user, action="portal.invitation.accepted", target=membership, centre=membership.centre_id)
-    return user
+    EmailAddress.objects.filter(email__iexact=address, verified=False).exclude(user=keep).delete()
+    for other in User.objects.select_for_update().filter(email__iexact=address).exclude(pk=keep.pk):
+        verified = EmailAddress.objects.filter(user=other, verified=True).order_by("-primary", "pk").first()
+        other.email = verified.email if verified else None
+        other.save(update_fields=["email"])
+        if verified and not verified.primary:
+            EmailAddress.objects.filter(user=other).update(primary=False)
+            EmailAddress.objects.filter(pk=verified.pk).update(primary=True)
+        record_event(actor=keep, action="portal.account.address_released", target=other)
+
+
+def _end_sessions(*, user: User) -> int:
+    """End every session of `user` (allauth records one per signed-in session); the caller signs in anew."""
+    from allauth.usersessions.models import UserSession
+
+    sessions = list(UserSession.objects.filter(user=user))
+    for session in sessions:
+        session.end()
+    return len(sessions)
 
 
 def set_preferred_language(*, user: User, language: str) -> None:

@@ -96,7 +96,7 @@ INSTALLED_APPS = [
     "jobfairs",
     "cms",
     "cms.returnees",
-    "django.contrib.admin",
+    "portal.adminsite.PortalAdminConfig",  # django.contrib.admin without personal data: see there
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -133,6 +133,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "portal.middleware.CMSAdminCSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",  # above the early page cache: its hits get it too
+    "portal.middleware.PrivateCacheControlMiddleware",  # signed-in answers: private, no-store (see there)
     "cms.cache.EarlyPageCacheMiddleware",  # anonymous page-cache hits, before session/auth (see cms/cache.py)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -274,13 +275,29 @@ CSRF_COOKIE_HTTPONLY = True
 # --- HTTP security -------------------------------------------------------------
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True  # read by the server only; the portal ships no script
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+if HTTPS:
+    # A `__Host-` cookie is accepted by the browser only from HTTPS, for this host alone and path "/": no
+    # sibling subdomain (or a network attacker over plain http) can plant or overwrite it. Renaming them signs
+    # everyone out once, on the first deploy with the prefix.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_NAME = "__Host-django_language"
+MESSAGES_COOKIE_NAME = "__Host-messages" if HTTPS else "messages"
+MESSAGE_STORAGE = "portal.http.MessageStorage"  # Django's, with the cookie named MESSAGES_COOKIE_NAME
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=HTTPS)
-if env_bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies we run in front of the portal, each appending to X-Forwarded-For (nginx: 1; a load
+# balancer in front of nginx: 2). The client's address is read from that header only then (portal/http.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or (1 if BEHIND_PROXY else 0))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -294,7 +311,7 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-    "base-uri": [CSP.SELF],
+    "base-uri": [CSP.NONE],  # no page has a <base>; an injected one could redirect relative URLs
     "object-src": [CSP.NONE],
 }
 
@@ -314,6 +331,9 @@ ACCOUNT_FORMS = {
 }
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+# The SMS code that verifies a number (and signs a phone sign-up in) lives 10 minutes, ASVS's ceiling for
+# out-of-band codes (allauth's default is 15); sign-in codes by SMS or e-mail live 3 (LOGIN_BY_CODE_TIMEOUT).
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 10 * 60
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "optional"  # made mandatory per account with an address: see above
@@ -338,6 +358,8 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND") or (
 )
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# TOTP secrets and recovery-code seeds are stored encrypted with FIELD_ENCRYPTION_KEYS (portal/mfa.py).
+MFA_ADAPTER = "portal.mfa.MFAAdapter"
 # Security keys and passkeys are a second factor after the password; no passwordless sign-in, so staff have
 # one way in (SECURITY.md, "WebAuthn"). Plain http is allowed for WebAuthn only on a DEBUG machine.
 MFA_PASSKEY_LOGIN_ENABLED = False
@@ -456,9 +478,22 @@ WAGTAIL_SITE_NAME = "Counselling portal"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"  # the same login, with the same second factor, as the rest
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
+# One way to change or reset a password and an address: allauth's (rate-limited, re-authenticated, verified).
+# Wagtail's own reset form sent reset links without any limit; its account page changed passwords and e-mail
+# addresses beside allauth; its user editor let an administrator set someone else's password.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no e-mail hashes to a third party
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from the editors' browsers
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Editors publish leaflets and forms: documents of these types only (no HTML, SVG, scripts or executables that a
+# browser or a visitor's computer would run). Served as attachments with `default-src 'none'` all the same.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx"]
+# The same pixel limit as case documents (counselling.documents.MAX_IMAGE_PIXELS), checked from the header
+# before decoding; Wagtail's default (128 million) would let one upload take half a gigabyte.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # "Ask for an appointment": requests per hour from one IP address, and to one centre.
 APPOINTMENT_RATE_PER_IP = 5

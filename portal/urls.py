@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -12,8 +11,6 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
 from portal import dataprotection, views
-
-admin.site.login = secure_admin_login(admin.site.login)
 
 portal_patterns = (
     [
@@ -48,7 +45,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("cms.urls")),  # sitemap.xml and robots.txt
     path("i18n/setlang/", set_language, name="set_language"),
-    path("django-admin/", admin.site.urls),
+    path("django-admin/", admin.site.urls),  # administrators only, no personal data: portal/adminsite.py
     # Wagtail's own password-only login would skip the second factor: everyone signs in through allauth.
     path("cms-admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("cms-admin/", include(wagtailadmin_urls)),

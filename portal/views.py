@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -26,7 +26,13 @@ from portal.emails import invitation_from_token
 from portal.errors import DomainError
 from portal.forms import AcceptInvitationForm, AuditSearchForm, InviteStaffForm, LanguagePreferenceForm
 from portal.selectors import list_audit_events, list_team
-from portal.services import accept_invitation, invite_staff, set_preferred_language
+from portal.services import (
+    InvitationAccount,
+    accept_invitation,
+    invitation_account,
+    invite_staff,
+    set_preferred_language,
+)
 
 TEAM_ROLES = (Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.ADMIN)
 
@@ -176,29 +182,46 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    """Accept a staff invitation from the e-mailed link and choose a password."""
+    """Accept a staff invitation from the e-mailed link: a new account chooses its password here; an
+    existing account that proved the invited address is accepted by its owner signed in (choosing a new
+    password unless it is staff already). See `portal.services.accept_invitation`."""
     invitation = invitation_from_token(token)
     if invitation is None or invitation.accepted_at is not None:
         return render(request, "portal/invitation_invalid.html", status=400)
+    bound_to = invitation_account(invitation=invitation)
+    if bound_to == InvitationAccount.INVALID:
+        return render(request, "portal/invitation_invalid.html", status=400)
     user = invitation.membership.user
-    needs_password = not user.has_usable_password()
-    if not needs_password and request.user != user:
+    if bound_to != InvitationAccount.NEW and request.user != user:
+        if request.user.is_authenticated:
+            logout(request)  # signed in to another account: the invitation is for the address's own account
         messages.info(request, _("Sign in to accept the invitation."))
         return redirect(f"{_login_url()}?next={request.path}")
+    needs_password = bound_to != InvitationAccount.MEMBER
     form = AcceptInvitationForm(request.POST or None) if needs_password else None
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
-            user = accept_invitation(invitation=invitation, password=form.cleaned_data["password1"] if form else None)
+            user = accept_invitation(
+                invitation=invitation,
+                password=form.cleaned_data["password1"] if form else None,
+                signed_in_as=request.user if request.user.is_authenticated else None,
+            )
         except ValidationError as error:
             form.add_error("password1", error)
         except DomainError as error:
-            messages.error(request, str(error))
-            return redirect("portal:home")
+            if form is not None and error.field in form.fields:
+                form.add_error(error.field, str(error))
+            else:
+                messages.error(request, str(error))
+                return redirect("portal:home")
         else:
+            # Every earlier session of the account was ended (this one's row too): start a new one.
+            request.session.flush()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome. Now set up your second sign-in factor."))
             return redirect("portal:staff-home")
-    return render(request, "portal/invitation_accept.html", {"form": form, "invitation": invitation})
+    context = {"form": form, "invitation": invitation, "replaces_password": bound_to == InvitationAccount.HOLDER}
+    return render(request, "portal/invitation_accept.html", context)
 
 
 def _login_url() -> str:

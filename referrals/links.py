@@ -9,14 +9,20 @@ from django.core import signing
 from django.urls import reverse
 
 from portal.access import unscoped
-from referrals.models import Referral
+from referrals.models import LINKED_STATUSES, Referral, ReferralStatus
 
 SALT = "referrals.partner-answer"
 MAX_AGE = 30 * 24 * 3600  # a month to answer
 
 
+class NoLink(ValueError):
+    """A draft has not left the centre, and a closed referral cannot be answered: neither has a link."""
+
+
 def make_token(referral: Referral) -> str:
-    """A token that lets its holder answer this one referral, and nothing else."""
+    """A token that lets its holder answer this one referral, and nothing else (sent, open referrals only)."""
+    if referral.status not in LINKED_STATUSES:
+        raise NoLink(referral.status)
     return signing.dumps({"r": str(referral.public_id), "n": referral.link_nonce}, salt=SALT, compress=True)
 
 
@@ -46,6 +52,9 @@ def check_token(token: str) -> LinkCheck:
         )
     if referral is None:
         return LinkCheck(None, "tampered")
+    if referral.status == ReferralStatus.DRAFT:
+        # A draft never had a link: whatever token names one answers as a forged one does.
+        return LinkCheck(referral, "tampered")
     if referral.link_nonce != payload.get("n"):
         return LinkCheck(referral, "replaced")
     if referral.is_final:

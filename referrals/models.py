@@ -176,6 +176,11 @@ FINAL_STATUSES = frozenset(
 # Statuses that hold a seat of the service.
 SEAT_STATUSES = frozenset({ReferralStatus.ACCEPTED, ReferralStatus.ENROLLED})
 AWAITING_ANSWER = frozenset({ReferralStatus.SENT, ReferralStatus.WAITLISTED})
+# Statuses in which the referral has a partner link (and so a slip): sent and not closed. A draft has not
+# left the centre; a closed referral's link is dead.
+LINKED_STATUSES = frozenset(
+    {ReferralStatus.SENT, ReferralStatus.WAITLISTED, ReferralStatus.ACCEPTED, ReferralStatus.ENROLLED}
+)
 
 
 class Urgency(models.TextChoices):

@@ -1,13 +1,16 @@
 """E-mails of the referrals app, each in its recipient's language.
 
 Partner e-mails carry the referral code, the service and the link, never the
-client's name: the partner sees the shared data behind the link or its login.
+client's name nor any free text (the reason, notes, answers): the partner sees
+the shared data behind the link or its login, while the client's consent lasts.
+Once it is withdrawn, the partner is sent nothing more about the referral.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -16,6 +19,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from counselling.models import ConsentPurpose
+from counselling.services import has_consent
 from portal.access import Role, unscoped
 from portal.models import Membership, User
 from referrals.links import link_for
@@ -42,6 +47,21 @@ def _partner_recipients(referral: Referral) -> list[tuple[str, str]]:
     return []
 
 
+def _consent_lasts(referral: Referral) -> bool:
+    """Whether the client still agrees to share with the receiving organisation (else it hears nothing more)."""
+    return has_consent(referral.case.client, ConsentPurpose.SHARE_WITH_PARTNER, referral.organization)
+
+
+def _facts(referral: Referral) -> dict[str, Any]:
+    """All an e-mail may say about a referral: code, service, sending centre, due date; never a free text."""
+    return {
+        "code": referral.code,
+        "service": referral.service.name,
+        "centre": referral.centre.name,
+        "due_on": referral.due_on,
+    }
+
+
 def _render(template: str, language: str, context: dict) -> tuple[str, str]:
     with translation.override(language):
         subject = render_to_string(f"referrals/email/{template}_subject.txt", context).strip()
@@ -53,17 +73,17 @@ def send_referral_to_partner(*, referral_id: int) -> int:
     """Tell the partner about a sent referral: a login link for account holders, a signed link otherwise."""
     with unscoped():
         referral = (
-            Referral.objects.select_related("service", "organization__country", "centre")
+            Referral.objects.select_related("service", "organization__country", "centre", "case__client")
             .filter(pk=referral_id, status__in=AWAITING_ANSWER)
             .first()
         )
-    if referral is None:
+    if referral is None or not _consent_lasts(referral):
         return 0
     sent = 0
     for address, language in _partner_recipients(referral):
         with translation.override(language):
             inbox = settings.SITE_URL + reverse("referrals:partner-inbox")
-        context = {"referral": referral, "link": link_for(referral), "inbox": inbox}
+        context = {"referral": _facts(referral), "link": link_for(referral), "inbox": inbox}
         subject, body = _render("new_referral", language, context)
         send_mail(subject, body, None, [address])
         sent += 1
@@ -87,7 +107,7 @@ def send_referral_reminders(*, today: dt.date) -> dict[str, int]:
     with unscoped():
         awaiting = list(
             Referral.objects.filter(status__in=AWAITING_ANSWER)
-            .select_related("service", "organization__country", "created_by", "centre")
+            .select_related("service", "organization__country", "created_by", "centre", "case__client")
             .order_by("due_on")
         )
     overdue_by_user: dict[int, list[Referral]] = defaultdict(list)
@@ -96,10 +116,10 @@ def send_referral_reminders(*, today: dt.date) -> dict[str, int]:
         if referral.due_on < today and _remind_once(referral, "sender", today):
             overdue_by_user[referral.created_by_id].append(referral)
         unanswered = referral.sent_at and (today - referral.sent_at.date()).days >= UNANSWERED_AFTER_DAYS
-        if unanswered and _remind_once(referral, "partner", today):
+        if unanswered and _consent_lasts(referral) and _remind_once(referral, "partner", today):
             for address, language in _partner_recipients(referral):
                 subject, body = _render(
-                    "partner_reminder", language, {"referral": referral, "link": link_for(referral)}
+                    "partner_reminder", language, {"referral": _facts(referral), "link": link_for(referral)}
                 )
                 send_mail(subject, body, None, [address])
                 counts["partners"] += 1
@@ -108,7 +128,9 @@ def send_referral_reminders(*, today: dt.date) -> dict[str, int]:
         with translation.override(user.preferred_language):
             board = settings.SITE_URL + reverse("referrals:board")
         subject, body = _render(
-            "overdue", user.preferred_language, {"referrals": referrals, "user": user, "board": board}
+            "overdue",
+            user.preferred_language,
+            {"referrals": [_facts(referral) for referral in referrals], "user": user, "board": board},
         )
         send_mail(subject, body, None, [user.email])
         counts["counsellors"] += 1

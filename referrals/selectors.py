@@ -16,6 +16,7 @@ from portal.access import CASEWORK_ROLES, Access, get_visible_or_404
 from referrals.models import (
     AWAITING_ANSWER,
     FINAL_STATUSES,
+    LINKED_STATUSES,
     Referral,
     ReferralEvent,
     ReferralStatus,
@@ -155,6 +156,19 @@ def get_sent_referral(*, access: Access, public_id: Any) -> Referral:
     )
 
 
+def get_referral_with_slip(*, access: Access, public_id: Any) -> Referral:
+    """A referral of one of the user's centres that has a partner link (sent and still open), or 404.
+
+    A draft has not left the centre: it has no link, so it has no slip either.
+    """
+    return get_visible_or_404(
+        Referral.objects.visible_to(access)
+        .filter(centre_id__in=access.centre_ids(*CASEWORK_ROLES), status__in=LINKED_STATUSES)
+        .select_related("case__client", "service", "organization", "centre", "created_by"),
+        public_id=public_id,
+    )
+
+
 def get_received_referral(*, access: Access, public_id: Any) -> Referral:
     """A referral sent to one of the user's organisations, or 404."""
     return get_visible_or_404(
@@ -202,6 +216,45 @@ def shared_profile(referral: Referral) -> SharedProfile:
             continue
         rows.append((str(labels[field]), value or "—"))
     return SharedProfile(consent_active=True, rows=rows)
+
+
+@dataclass(frozen=True)
+class PartnerView:
+    """Everything a partner is shown of a referral (signed in or through the link), and nothing else.
+
+    The partner's pages get this instead of the referral, so that no template can reach the case, the
+    client or a free text through it. The referral's facts (code, status, service, centre, urgency, due
+    date) are the organisations' business; the client's data (the fields chosen at referral) and every
+    free text written about the client (the reason) follow the client's consent: once it is withdrawn,
+    the partner sees neither.
+    """
+
+    code: str
+    status_label: str
+    centre_name: str
+    service_name: str
+    urgency_label: str
+    due_on: dt.date
+    reason: str
+    profile: SharedProfile
+
+
+def partner_view(referral: Referral) -> PartnerView:
+    """What the partner may see of this referral now (see `PartnerView`); a draft was never shared."""
+    if referral.status == ReferralStatus.DRAFT:
+        profile = SharedProfile(consent_active=False, rows=[])
+    else:
+        profile = shared_profile(referral)
+    return PartnerView(
+        code=referral.code,
+        status_label=str(referral.get_status_display()),
+        centre_name=referral.centre.name,
+        service_name=referral.service.name,
+        urgency_label=str(referral.get_urgency_display()),
+        due_on=referral.due_on,
+        reason=referral.reason if profile.consent_active else "",
+        profile=profile,
+    )
 
 
 @dataclass(frozen=True)

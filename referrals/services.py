@@ -221,7 +221,9 @@ def send_referral(*, access: Access, actor: User, referral: Referral) -> Referra
         raise TransitionRefused(_("This referral was already sent."))
     require_consent(locked.case.client, ConsentPurpose.SHARE_WITH_PARTNER, locked.organization)
     to_status = S.WAITLISTED if is_full(locked.service) else S.SENT
-    _move(locked, to_status, actor=actor, channel=Channel.STAFF, extra={"sent_at": timezone.now()})
+    # A fresh nonce: no token minted while the referral was a draft (none should exist) can answer it.
+    extra = {"sent_at": timezone.now(), "link_nonce": new_link_nonce()}
+    _move(locked, to_status, actor=actor, channel=Channel.STAFF, extra=extra)
     _notify_partner(locked.pk, f"referral-sent:{locked.public_id}")
     return locked
 

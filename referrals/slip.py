@@ -11,13 +11,23 @@ from referrals.models import Referral
 
 
 def render_slip(referral: Referral, *, language: str) -> bytes:
-    """The slip as PDF bytes, in `language` (right-to-left where it is)."""
+    """The slip as PDF bytes, in `language` (right-to-left where it is); only a sent, open referral has one."""
     from weasyprint import HTML
 
     link = link_for(referral)
+    # The slip travels with the client to the partner: it names the referral, never the client, and carries
+    # no free text; the template gets these facts, not the referral.
+    slip = {
+        "code": referral.code,
+        "centre": referral.centre.name,
+        "city": referral.centre.city,
+        "service": referral.service.name,
+        "organization": referral.organization.name,
+        "due_on": referral.due_on,
+    }
     with translation.override(language):
         html = render_to_string(
             "referrals/slip.html",
-            {"referral": referral, "qr": qr_svg(link), "link": link, "LANGUAGE_BIDI": translation.get_language_bidi()},
+            {"slip": slip, "qr": qr_svg(link), "link": link, "LANGUAGE_BIDI": translation.get_language_bidi()},
         )
     return HTML(string=html).write_pdf()

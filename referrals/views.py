@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from counselling import selectors as case_selectors
 from counselling.views import _apply_error
 from portal.access import CASEWORK_ROLES, Role
-from portal.audit import record_event
+from portal.audit import record_event, record_read
 from portal.errors import DomainError
 from portal.views import role_required
 from referrals import selectors, services
@@ -168,6 +168,8 @@ def referral_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Referral %(code)s saved.") % {"code": referral.code})
             return redirect("referrals:referral-detail", public_id=referral.public_id)
+    if request.method == "GET":
+        record_read(request, case, action="counselling.case.viewed")  # the page names the client
     return render(request, "referrals/referral_form.html", {"form": form, "case": case, "client": case.client})
 
 
@@ -241,7 +243,8 @@ def referral_resend(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @casework
 @require_GET
 def referral_slip(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    referral = selectors.get_sent_referral(access=request.access, public_id=public_id)
+    # Only an open referral that was sent has a partner link, so only it has a slip: a draft's slip is a 404.
+    referral = selectors.get_referral_with_slip(access=request.access, public_id=public_id)
     record_event(actor=request.user, action="referrals.slip.printed", target=referral, centre=referral.centre_id)
     response = HttpResponse(render_slip(referral, language=translation.get_language()), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{referral.code}.pdf"'
@@ -277,15 +280,13 @@ def _answer_page(
         else:
             messages.success(request, _("Thank you. Your answer was saved."))
             return redirect(request.path)
+    # The partner's page gets the partner's view, never the referral itself: nothing of the case, the
+    # client or a free text about them can reach the template except what the consent allows.
+    view = selectors.partner_view(referral)
     return render(
         request,
         template,
-        {
-            "referral": referral,
-            "form": form if moves else None,
-            "profile": selectors.shared_profile(referral),
-            "via_link": via_link,
-        },
+        {"view": view, "form": form if moves else None, "profile": view.profile, "via_link": via_link},
     )
 
 

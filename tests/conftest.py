@@ -228,10 +228,8 @@ def editor(country_a) -> Persona:
 
 @pytest.fixture
 def admin_user(db: None) -> Persona:
-    persona = _member(Role.ADMIN)
-    persona.user.is_staff = persona.user.is_superuser = True
-    persona.user.save(update_fields=["is_staff", "is_superuser"])
-    return persona
+    """An administrator: a Role.ADMIN membership, never Django's superuser flag (issue #15)."""
+    return _member(Role.ADMIN)
 
 
 @pytest.fixture

@@ -17,9 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.access import Role
 from portal.emails import invitation_token
-from portal.models import Membership, StaffInvitation
+from portal.models import Membership, StaffInvitation, User
 from tests.access import ROLES, TEAM_MANAGERS, everyone, only, signed_in
-from tests.factories import UserFactory
 
 
 def _employer_home_status() -> int:
@@ -34,11 +33,14 @@ def _employer_home_status() -> int:
 
 def pending_invitation_kwargs(request: pytest.FixtureRequest) -> dict[str, str]:
     centre_a = request.getfixturevalue("centre_a")
-    user = UserFactory(password=None)
+    # As invite_staff makes it: a new account with no address, password or phone until the invitee accepts.
+    user = User(email=None, full_name="New Person")
     user.set_unusable_password()
     user.save()
     membership = Membership.objects.create(user=user, role=Role.COUNSELLOR, centre=centre_a, is_active=False)
-    invitation = StaffInvitation.objects.create(email=user.email, full_name="New Person", membership=membership)
+    invitation = StaffInvitation.objects.create(
+        email="new.person@example.org", full_name="New Person", membership=membership
+    )
     return {"token": invitation_token(invitation)}
 
 
@@ -83,7 +85,9 @@ GROUPS: dict[str, list[tuple[str, dict[str, int]]]] = {
         ("admin:index", signed_in(302, admin=200)),
     ],
     "cms-admin/": [
-        ("wagtailadmin_home", signed_in(302, admin=200)),
+        # Editors get in through their country's group (cms/services.py; not given to the persona here).
+        # Administrators hold no Wagtail permission: they are no superusers (issue #15).
+        ("wagtailadmin_home", signed_in(302)),
     ],
 }
 

@@ -38,19 +38,44 @@ class SignupForm(AllauthSignupForm):
             self.add_error("password1", _("Choose a password to sign in with your e-mail address."))
         return cleaned
 
+    def validate_unique_email(self, value: str) -> str:
+        """A registered address is answered like a new one: the usual "confirm your address" page, and the
+        address's owner gets a mail that an account exists (allauth's enumeration prevention, which it
+        applies by itself only when every account must verify an e-mail address)."""
+        try:
+            return super().validate_unique_email(value)
+        except forms.ValidationError as error:
+            if error.code != "email_taken":
+                raise
+            self.account_already_exists = True
+            return value
+
 
 class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
-    """Ask for a sign-in code; staff get none by SMS (they sign in with e-mail, password and second factor)."""
+    """Ask for a sign-in code; staff get none, by SMS or e-mail (they sign in with e-mail, password and second
+    factor). The asker sees the same answer as for an unknown number or address."""
 
     def clean_phone(self) -> str:
         phone = super().clean_phone()
-        user = getattr(self, "_user", None)
-        if phone and user is not None:
-            from portal.access import get_access
-
-            if get_access(user).requires_mfa:
-                self._user = None  # answered like an unknown number: no code is sent
+        self._no_code_for_staff()
         return phone
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        self._no_code_for_staff()
+        user = getattr(self, "_user", None)
+        if email and user is not None and not user.emailaddress_set.filter(email__iexact=email, verified=True).exists():
+            # An address the account never proved may be someone else's, typed in: a code mailed to it would
+            # sign that someone in to this account and prove the address for it (issue #15).
+            self._user = None
+        return email
+
+    def _no_code_for_staff(self) -> None:
+        from portal.adapters import may_sign_in_by_code
+
+        user = getattr(self, "_user", None)
+        if user is not None and not may_sign_in_by_code(user):
+            self._user = None  # answered like an unknown account: no code is sent
 
 
 class ProfileForm(SafeTextMixin, forms.Form):

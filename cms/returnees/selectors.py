@@ -22,6 +22,13 @@ def list_consents(*, access: Access) -> QuerySet[ReturneeConsent]:
     return ReturneeConsent.objects.visible_to(access).order_by("given_at", "pk")
 
 
+def shares_with_employers(*, access: Access) -> bool:
+    """Whether any job-fair employer may see this person now (see `jobfairs.selectors`)."""
+    from jobfairs.selectors import shares_with_employers as jobfair_sharing
+
+    return jobfair_sharing(access=access)
+
+
 def list_saved(*, access: Access) -> QuerySet[SavedOpportunity]:
     """Saved services, fairs and vacancies, newest first: one query, whatever their number."""
     return (

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cms.returnees import privacy, reauth, selectors, services
@@ -21,10 +22,20 @@ from cms.returnees.models import ConsentPurpose
 from counselling.selectors import get_client
 from jobfairs.views import returnee_only
 from portal.access import CASEWORK_ROLES
+from portal.audit import record_read
 from portal.errors import DomainError, NotAllowed
 from portal.views import role_required
 
 casework = role_required(*CASEWORK_ROLES)
+
+SHARE_WITHDRAWN = gettext_lazy(
+    "Your consent was withdrawn. Employers no longer see your name, e-mail or profile at any job fair you "
+    "registered for. Applications you sent stay with their employer until you withdraw them."
+)
+SHARE_GIVEN = gettext_lazy(
+    "Your consent was recorded. This does not share your profile again with fairs you are already registered "
+    "for: choose for each fair under “My job fairs”, or when you register."
+)
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -62,6 +73,9 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("returnees:profile")
     consents = list(selectors.list_consents(access=request.access))
     active = {c.purpose for c in consents if c.is_active}
+    if selectors.shares_with_employers(access=request.access):
+        # Shown as given while any employer may see the person, so that "Withdraw" is always at hand.
+        active.add(ConsentPurpose.SHARE_WITH_EMPLOYERS)
     return render(
         request,
         "returnees/profile.html",
@@ -107,7 +121,10 @@ def consent(request: HttpRequest, purpose: str) -> HttpResponse:
         services.set_consent(access=request.access, actor=request.user, purpose=purpose, give=give)
     except NotAllowed as error:
         raise Http404 from error
-    messages.success(request, _("Your consent was recorded.") if give else _("Your consent was withdrawn."))
+    if purpose == ConsentPurpose.SHARE_WITH_EMPLOYERS:
+        messages.success(request, SHARE_GIVEN if give else SHARE_WITHDRAWN)
+    else:
+        messages.success(request, _("Your consent was recorded.") if give else _("Your consent was withdrawn."))
     return redirect("returnees:profile")
 
 
@@ -252,4 +269,6 @@ def client_link(request: HttpRequest, public_id: UUID) -> HttpResponse:
             if case is not None:
                 return redirect("counselling:case-detail", public_id=case.public_id)
             return redirect("returnees:client-link", public_id=client.public_id)
+    if request.method == "GET":
+        record_read(request, client)
     return render(request, "returnees/client_link.html", {"form": form, "client": client})

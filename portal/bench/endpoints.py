@@ -35,7 +35,7 @@ DESCRIPTIONS = {
     "B2": "the same view behind the full middleware stack, signed in",
     "B3": "each endpoint's own SQL replayed with psycopg2 (the database floor)",
     "B4": "static file served by the same stack (WhiteNoise)",
-    "B5": "Django admin changelist search on the client table (superuser)",
+    "B5": "Django admin changelist search on the client table (the bench's own admin site, administrator)",
 }
 
 
@@ -128,7 +128,7 @@ def prepare(*, today: dt.date | None = None) -> dict[str, Endpoint]:
             "B5",
             actor("admin"),
             "",
-            paths=[f"/django-admin/counselling/client/?q={q}" for q in SEARCHES],
+            paths=[f"/bench-admin/counselling/client/?q={q}" for q in SEARCHES],
         ),
     ]
     return {e.key: e for e in endpoints}

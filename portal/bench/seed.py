@@ -17,10 +17,10 @@ decrypt as usual); the others have none.
 Actors the benchmark uses are found by e-mail: ``counsellor.eg1.1@bench.example`` (centre EG1, the
 "focus" centre, which holds about four times a centre's average share of clients),
 ``manager.eg1@bench.example``, ``coordinator.eg@bench.example``, ``analyst@bench.example``,
-``partner.1@bench.example``, ``admin@bench.example`` (superuser), and ``countrywide.eg@bench.example``, a
-counsellor with a membership in every centre of Egypt (case files are casework: a country coordinator
-sees aggregates only, so the country-wide search E4 is made by such a mobile counsellor). Every password
-is ``BENCH_PASSWORD``.
+``partner.1@bench.example``, ``admin@bench.example`` (an administrator membership; nobody is a
+superuser), and ``countrywide.eg@bench.example``, a counsellor with a membership in every centre of
+Egypt (case files are casework: a country coordinator sees aggregates only, so the country-wide search
+E4 is made by such a mobile counsellor). Every password is ``BENCH_PASSWORD``.
 The first client of EG1 (code ``EG-EG1-000001``) has a case with 50 sessions.
 """
 
@@ -247,7 +247,7 @@ def seed_base(*, seed: int, today: dt.date) -> Base:
             user_id += 1
             return user_id - 1
 
-        admin = user(f"admin@{EMAIL_DOMAIN}", "Bench Admin", is_staff=True, is_superuser=True)
+        admin = user(f"admin@{EMAIL_DOMAIN}", "Bench Admin")
         memberships.append({"user_id": admin, "role": "admin"})
         analyst = user(f"analyst@{EMAIL_DOMAIN}", "Bench Analyst")
         memberships.append({"user_id": analyst, "role": "programme_analyst"})
@@ -376,7 +376,15 @@ def seed_base(*, seed: int, today: dt.date) -> Base:
                 )
                 fair_centres.append({"jobfair_id": fair_id, "centre_id": country_centres[0].id})
                 for employer in country_employers:
-                    booths.append({"id": booth_id, "public_id": ids(), "fair_id": fair_id, "employer_id": employer})
+                    booths.append(
+                        {
+                            "id": booth_id,
+                            "public_id": ids(),
+                            "fair_id": fair_id,
+                            "employer_id": employer,
+                            "status": "approved",
+                        }
+                    )
                     booth_id += 1
                 for info in country_centres:
                     info.fairs.append(fair_id)

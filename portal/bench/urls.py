@@ -1,8 +1,12 @@
-"""The benchmark's URLconf: the project's URLs plus one bare view (baselines B1 and B2)."""
+"""The benchmark's URLconf: the project's URLs, one bare view (baselines B1 and B2) and B5's admin site.
+
+In force only while `manage.py bench` runs (`runner._bench_settings`); the project never routes it.
+"""
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from portal.bench.admin import site as bench_admin_site
 from portal.urls import urlpatterns as project_urlpatterns
 
 
@@ -11,4 +15,8 @@ def bare(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/bare/", bare), *project_urlpatterns]
+urlpatterns = [
+    path("bench/bare/", bare),
+    path("bench-admin/", bench_admin_site.urls),
+    *project_urlpatterns,
+]

@@ -105,14 +105,22 @@ def test_bench_runs_end_to_end_and_writes_json(tmp_path):
     assert "E1" in runner.table(loaded)
 
 
-def test_client_admin_search_is_for_superusers_only_and_read_only(client):
-    """B5's admin changelist: superusers search it (read-only); other staff are refused."""
+def test_client_admin_search_is_for_the_bench_administrator_only_and_read_only(client):
+    """B5's admin changelist, on the benchmark's own admin site: its administrator (a membership, not a
+    superuser) searches it read-only; other staff are refused; the project's URLs have no such page."""
     _seed(20)
-    url = "/django-admin/counselling/client/"
-    client.force_login(User.objects.get(email="admin@bench.example"))
-    response = client.get(url, {"q": "EG-EG1-000001"})
-    assert response.status_code == 200
-    assert b"EG-EG1-000001" in response.content
-    assert client.get(url + "add/").status_code == 403
-    client.force_login(User.objects.get(email="manager.eg1@bench.example"))
-    assert client.get(url).status_code in (302, 403)
+    url = "/bench-admin/counselling/client/"
+    admin = User.objects.get(email="admin@bench.example")
+    assert not admin.is_superuser and not admin.is_staff
+    client.force_login(admin)
+    with override_settings(**runner._bench_settings()):
+        response = client.get(url, {"q": "EG-EG1-000001"})
+        assert response.status_code == 200
+        assert b"EG-EG1-000001" in response.content
+        assert client.get(url + "add/").status_code == 403
+        client.force_login(User.objects.get(email="manager.eg1@bench.example"))
+        assert client.get(url).status_code == 302  # to the admin login, which refuses them
+        assert client.get("/bench-admin/login/").status_code == 403
+    client.force_login(admin)
+    assert client.get(url, {"q": "EG-EG1-000001"}, follow=True).status_code == 404
+    assert client.get("/django-admin/counselling/client/", {"q": "EG-EG1-000001"}, follow=True).status_code == 404

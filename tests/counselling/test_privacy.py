@@ -183,7 +183,10 @@ def test_dpo_exports_and_erases_clients_of_their_country_only(full_case, dpo, co
     privacy.erase_client(access=get_access(dpo.user), actor=dpo.user, client=client, reason="no_longer_needed")
     with unscoped():
         assert Client.objects.get(pk=client.pk).anonymised_at is not None
-        assert AuditEvent.objects.get(action="counselling.client.anonymised").details == {"reason": "no_longer_needed"}
+        assert AuditEvent.objects.get(action="counselling.client.anonymised").details == {
+            "reason": "no_longer_needed",
+            "client": client.pk,
+        }
 
 
 def test_erasure_refuses_an_unknown_reason(full_case, manager) -> None:
@@ -260,3 +263,22 @@ def test_retention_blanks_appointment_requests_that_never_became_a_client(counse
         assert AuditEvent.objects.filter(action="counselling.appointment.redacted").count() == 1
     assert (old.name, old.contact, old.message) == (privacy.REDACTED, "", "")
     assert (fresh.name, fresh.message) == ("Kofi Annan", "New request")
+
+
+def test_retention_keeps_only_the_documented_fields_of_the_client(full_case, country_a) -> None:
+    """The daily task erases like a request does: nationality, education, languages and channel go too."""
+    with unscoped():
+        Client.objects.filter(pk=full_case.client_id).update(
+            nationality="SY",
+            education="tertiary",
+            languages=["ar"],
+            preferred_channel="whatsapp",
+            birth_year=None,
+            birth_date=dt.date(1990, 5, 17),
+        )
+    _close(full_case, days_ago=country_a.retention_days + 1)
+    assert privacy.anonymise_expired_cases(today=timezone.localdate()) == 1
+    with unscoped():
+        gone = Client.objects.get(pk=full_case.client_id)
+    assert (gone.nationality, gone.education, gone.languages, gone.preferred_channel) == ("", "", [], "")
+    assert (gone.birth_date, gone.birth_year) == (None, 1990)  # the year survives for the age bands

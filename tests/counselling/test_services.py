@@ -86,12 +86,39 @@ def test_client_codes_count_up_per_centre(counsellor) -> None:
 
 
 def test_duplicate_client_code_is_refused_and_first_client_kept(counsellor) -> None:
-    register(counsellor, code="GH-OLD-000042")
+    register(counsellor, code="GH-AAA-000042")
     with pytest.raises(DomainError, match="already in use") as error:
-        register(counsellor, given_name="Ama", code="gh-old-000042")
+        register(counsellor, given_name="Ama", code="gh-aaa-42")
     assert error.value.field == "code"
     with unscoped():
-        assert Client.objects.filter(code="GH-OLD-000042").count() == 1
+        assert Client.objects.filter(code="GH-AAA-000042").count() == 1
+
+
+@pytest.mark.parametrize("code", ["GH-OLD-000042", "RS-BBB-000001", "GH-AAA-", "GH-AAA-0000042", "GH-AAA-000000"])
+def test_typed_client_code_outside_the_centre_series_is_refused(counsellor, code) -> None:
+    with pytest.raises(DomainError, match="GH-AAA-") as error:
+        register(counsellor, code=code)
+    assert error.value.field == "code"
+    with unscoped():
+        assert not Client.objects.exists()
+
+
+def test_client_code_counter_skips_numbers_already_taken(counsellor, centre_a) -> None:
+    register(counsellor, code="GH-AAA-000002")
+    register(counsellor, given_name="Ama", phone="", code="GH-AAA-000003")
+    with unscoped():
+        ClientFactory(centre=centre_a, code="GH-AAA-000001")  # e.g. taken before typed codes were checked
+    codes = [register(counsellor, given_name=name, phone="").client.code for name in ("Kofi", "Esi")]
+    assert codes == ["GH-AAA-000004", "GH-AAA-000005"]
+    centre_a.refresh_from_db()
+    assert centre_a.client_counter == 5
+
+
+def test_client_code_counter_skips_a_long_run_of_taken_numbers(counsellor, centre_a) -> None:
+    with unscoped():
+        for number in range(1, 46):
+            ClientFactory(centre=centre_a, code=f"GH-AAA-{number:06d}")
+    assert register(counsellor).client.code == "GH-AAA-000046"
 
 
 def test_future_date_of_birth_is_refused(counsellor) -> None:

@@ -18,6 +18,7 @@ def _fair(request: pytest.FixtureRequest, **kwargs):
 
 
 def _booth(request: pytest.FixtureRequest):
+    """An approved booth of the employer persona's organisation at a fair of centre A."""
     from tests.jobfairs.factories import BoothFactory
 
     return BoothFactory(fair=_fair(request), employer=request.getfixturevalue("employer_org"))
@@ -127,5 +128,7 @@ ROWS = {
     "jobfairs:fair-publish": (fair_kwargs, only(["centre_manager"], 405)),
     "jobfairs:fair-edit": (fair_kwargs, only(["centre_manager"])),
     "jobfairs:check-in": (fair_kwargs, only(CASEWORKERS, 405)),
+    "jobfairs:booth-approve": (booth_kwargs, only(["centre_manager"], 405)),
+    "jobfairs:booth-decline": (booth_kwargs, only(["centre_manager"], 405)),
     "jobfairs:client-register": (fair_kwargs, only(CASEWORKERS)),
 }

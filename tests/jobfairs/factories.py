@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from jobfairs.models import (
     Booth,
+    BoothStatus,
     EmploymentType,
     FairFormat,
     FairStatus,
@@ -67,6 +68,8 @@ def past_fair(**kwargs: object) -> JobFair:
 
 
 class BoothFactory(factory.django.DjangoModelFactory):
+    """A booth the organising centre approved (a request made through the portal starts pending)."""
+
     class Meta:
         model = Booth
 
@@ -74,6 +77,7 @@ class BoothFactory(factory.django.DjangoModelFactory):
     employer = factory.SubFactory(EmployerFactory)
     description = "We hire machine operators."
     meeting_url = "https://meet.example.org/booth"
+    status = BoothStatus.APPROVED
 
 
 class SlotFactory(factory.django.DjangoModelFactory):

@@ -424,11 +424,35 @@ def test_booth_is_saved_and_audited(employer, employer_org, fair) -> None:
         documents="https://example.org/brochure.pdf",
     )
     assert booth.document_links == ["https://example.org/brochure.pdf"]
-    assert audited("jobfairs.booth.opened", booth)
+    assert booth.status == "pending"
+    assert audited("jobfairs.booth.requested", booth)
     with pytest.raises(DomainError, match="https://"):
         services.save_booth(
             access=get_access(employer.user), actor=employer.user, employer=employer_org, fair=fair, documents="ftp://x"
         )
+
+
+def test_manager_of_the_organising_centre_approves_and_declines_booths(manager, outsider_manager, counsellor, fair):
+    booth = BoothFactory(fair=fair, status="pending")
+    for someone in (outsider_manager, counsellor):
+        with pytest.raises(NotAllowed):
+            services.approve_booth(access=get_access(someone.user), actor=someone.user, booth=booth)
+    booth = services.approve_booth(access=get_access(manager.user), actor=manager.user, booth=booth)
+    assert (booth.status, booth.decided_by) == ("approved", manager.user)
+    assert audited("jobfairs.booth.approved", booth)
+    with pytest.raises(DomainError, match="already been decided"):
+        services.approve_booth(access=get_access(manager.user), actor=manager.user, booth=booth)
+    booth = services.decline_booth(access=get_access(manager.user), actor=manager.user, booth=booth)
+    assert booth.status == "declined"
+    assert audited("jobfairs.booth.declined", booth)
+
+
+def test_a_suspended_employers_booth_cannot_be_approved(manager, fair) -> None:
+    booth = BoothFactory(fair=fair, status="pending", employer=EmployerFactory(vetting_status="suspended"))
+    with pytest.raises(DomainError, match="verified"):
+        services.approve_booth(access=get_access(manager.user), actor=manager.user, booth=booth)
+    booth.refresh_from_db()
+    assert booth.status == "pending"
 
 
 # --- Applications ----------------------------------------------------------------------------

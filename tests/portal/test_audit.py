@@ -84,3 +84,32 @@ def test_failed_login_is_audited_without_the_address(client, counsellor) -> None
         event = AuditEvent.objects.get(action="portal.user.login_failed")
     assert counsellor.user.email not in str(event.details)
     assert event.actor_id is None
+
+
+# --- Every line about a client names the client -----------------------------------------------
+
+
+def test_lines_about_what_hangs_on_a_client_name_the_client_and_its_centre(counsellor, django_assert_num_queries):
+    from tests.factories import CaseFactory, ClientFactory, SessionFactory
+    from tests.jobfairs.factories import FairFactory, RegistrationFactory
+
+    client = ClientFactory(centre=counsellor.centre)
+    case = CaseFactory(client=client)
+    session = SessionFactory(case=case, counsellor=counsellor.user)
+    registration = RegistrationFactory(fair=FairFactory(), user=None, client=client)
+    session.case = case  # as a service holds it: naming the client costs no query
+    with django_assert_num_queries(1):
+        on_session = record_event(actor=counsellor.user, action="counselling.session.logged", target=session)
+    on_registration = record_event(actor=counsellor.user, action="jobfairs.registration.joined", target=registration)
+    on_client = record_event(actor=counsellor.user, action="counselling.client.viewed", target=client)
+    for event in (on_session, on_registration, on_client):
+        assert event.details["client"] == client.pk
+        # The registration has no centre of its own: the line goes to the client's centre's log.
+        assert event.centre_id == counsellor.centre.pk
+
+
+def test_lines_about_no_client_name_none(counsellor) -> None:
+    event = record_event(actor=counsellor.user, action="portal.test.done", target=counsellor.user)
+    assert "client" not in event.details
+    named = record_event(actor=counsellor.user, action="portal.test.done", client=42, details={"n": 1})
+    assert named.details == {"n": 1, "client": 42}

@@ -34,7 +34,8 @@ def raw_notes(pk: int) -> str:
         return cursor.fetchone()[0]
 
 
-def test_rotation_re_encrypts_under_the_new_key_and_old_key_can_go(counsellor, keys) -> None:
+def test_rotation_re_encrypts_under_the_new_key_and_old_key_can_go(keys, counsellor) -> None:
+    # `keys` first: the counsellor's TOTP secret is encrypted too, and must be under a key the test knows.
     old, new, use = keys
     sessions = [SessionFactory(confidential_notes=f"secret {n}") for n in range(3)]
     SessionFactory(confidential_notes="")

@@ -186,8 +186,16 @@ def test_dpo_downloads_the_json_export_after_password(client, dpo, amina) -> Non
     url = _url("dsr-export-json", amina)
     response = _reauthenticated(client, dpo, url).get(url)
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
-    assert response.json()["client"]["name_native"] == NAME_AR
-    assert _events("counselling.client.exported", actor=dpo.user)[0].details == {"format": "json"}
+    data = response.json()
+    assert data["client"]["name_native"] == NAME_AR
+    # The officer's copy leaves the confidential note out and says so (SECURITY.md, "Roles").
+    assert "Fears for her safety" not in response.content.decode()
+    assert data["confidential_notes_withheld"]["count"] == 1
+    assert _events("counselling.client.exported", actor=dpo.user)[0].details == {
+        "format": "json",
+        "notes_withheld": 1,
+        "client": amina.pk,
+    }
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
@@ -199,15 +207,21 @@ def test_pdf_export_holds_the_name_and_sessions_in_the_language(client, dpo, ami
     path = Path(tmp_path) / "export.pdf"
     path.write_bytes(response.content)
     text = pdf_text(path)
-    for expected in ("Amina", "Haddad", amina.code, "welding course", "Fears for her safety"):
+    for expected in ("Amina", "Haddad", amina.code, "welding course"):
         assert expected in text
+    assert "Fears for her safety" not in text  # the officer's copy withholds confidential notes
     # Arabic runs come out in reading order, whatever the page's direction. (pdftotext drops the
     # alef with hamza that Naskh's Arabic shaping draws as two glyphs, so the words checked avoid it.)
     assert "حداد" in text and "تحدثنا عن العمل في" in text
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=False).stdout
     if language == "ar":
         assert "Naskh" in fonts
-    assert _events("counselling.client.exported", actor=dpo.user)[0].details == {"format": "pdf", "lang": language}
+    assert _events("counselling.client.exported", actor=dpo.user)[0].details == {
+        "format": "pdf",
+        "lang": language,
+        "notes_withheld": 1,
+        "client": amina.pk,
+    }
 
 
 def test_erasure_needs_a_reason_and_the_code_and_is_audited(client, dpo, amina) -> None:
@@ -225,7 +239,7 @@ def test_erasure_needs_a_reason_and_the_code_and_is_audited(client, dpo, amina) 
         erased = Client.objects.get(pk=amina.pk)
     assert erased.anonymised_at is not None and erased.given_name == "—" and erased.name_native == ""
     (event,) = _events("counselling.client.anonymised", actor=dpo.user)
-    assert event.details == {"reason": "consent_withdrawn"}
+    assert event.details == {"reason": "consent_withdrawn", "client": amina.pk}
     # A second visit says it is done, and erases nothing twice.
     response = client.get(url)
     assert response.status_code == 302

@@ -9,9 +9,9 @@ from django.core import mail, signing
 
 from portal.access import Role, get_access, unscoped
 from portal.emails import INVITATION_SALT, invitation_token
-from portal.errors import NotAllowed
+from portal.errors import DomainError, NotAllowed
 from portal.models import AuditEvent, Membership, StaffInvitation, User
-from portal.services import accept_invitation, invite_staff
+from portal.services import InvitationAccount, accept_invitation, invitation_account, invite_staff
 
 
 def _invite(persona, **overrides):
@@ -163,3 +163,57 @@ def test_expired_invitation_link_is_refused(client, manager, monkeypatch) -> Non
     token = signing.dumps(str(invitation.public_id), salt=INVITATION_SALT)
     monkeypatch.setattr("portal.emails.INVITATION_MAX_AGE", -1)
     assert client.get(f"/en/invitation/{token}/").status_code == 400
+
+
+# --- Which account an invitation binds to (issue #15, finding 1) ------------------------------------------
+
+
+def test_invitation_ignores_an_account_that_only_names_the_address(manager) -> None:
+    from allauth.account.models import EmailAddress
+
+    squatter = User.objects.create_user(email="new.counsellor@example.org", password="squatters-passphrase")
+    EmailAddress.objects.create(user=squatter, email="new.counsellor@example.org", verified=False, primary=True)
+    invitation = _invite(manager)
+    user = invitation.membership.user
+    assert user != squatter
+    assert user.email is None and not user.has_usable_password()  # no address until the link proves it
+    assert invitation_account(invitation=invitation) == InvitationAccount.NEW
+
+
+def test_invitation_binds_to_the_account_holding_the_address_verified(manager, returnee, outsider) -> None:
+    invitation = _invite(manager, email=returnee.user.email.upper())
+    assert invitation.membership.user == returnee.user
+    assert invitation_account(invitation=invitation) == InvitationAccount.HOLDER
+    staff = _invite(manager, email=outsider.user.email)
+    assert invitation_account(invitation=staff) == InvitationAccount.MEMBER
+
+
+def test_a_second_invitation_before_acceptance_reuses_the_new_account(manager, coordinator) -> None:
+    first = _invite(manager)
+    second = _invite(coordinator, role=Role.EDITOR, centre=None, country=coordinator.membership.country)
+    assert first.membership.user == second.membership.user
+
+
+def test_accepting_releases_unproven_claims_of_other_accounts_and_is_audited(manager) -> None:
+    from allauth.account.models import EmailAddress
+
+    invitation = _invite(manager)
+    squatter = User.objects.create_user(email="new.counsellor@example.org", password="squatters-passphrase")
+    EmailAddress.objects.create(user=squatter, email="new.counsellor@example.org", verified=False, primary=True)
+    user = accept_invitation(invitation=invitation, password="a-long-new-passphrase")
+    squatter.refresh_from_db()
+    assert user.email == "new.counsellor@example.org" and squatter.email is None
+    assert not EmailAddress.objects.filter(user=squatter).exists()
+    with unscoped():
+        assert AuditEvent.objects.filter(action="portal.account.address_released").count() == 1
+        assert AuditEvent.objects.get(action="portal.invitation.accepted").details["account"] == "new"
+
+
+def test_holder_must_be_signed_in_to_accept(manager, returnee) -> None:
+    invitation = _invite(manager, email=returnee.user.email)
+    with pytest.raises(DomainError, match="Sign in"):
+        accept_invitation(invitation=invitation, password="a-long-new-passphrase")
+    with pytest.raises(DomainError, match="Sign in"):
+        accept_invitation(invitation=invitation, password="a-long-new-passphrase", signed_in_as=manager.user)
+    user = accept_invitation(invitation=invitation, password="a-long-new-passphrase", signed_in_as=returnee.user)
+    assert user == returnee.user and user.check_password("a-long-new-passphrase")

@@ -5,7 +5,7 @@ Rotation without downtime:
    and restart the web and worker processes (they now write with the new key
    and still read the old one);
 2. run this command: it rewrites, in batches, every value still under an
-   older key;
+   older key (confidential fields, and the second factors' secrets);
 3. remove the old key from FIELD_ENCRYPTION_KEYS and restart.
 """
 
@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.crypto import EncryptedTextField, current_key_id, decrypt
+from portal.mfa import rotate_authenticator_secrets
 
 BATCH = 500
 
@@ -35,7 +36,9 @@ class Command(BaseCommand):
             fields = [f for f in model._meta.get_fields() if isinstance(f, EncryptedTextField)]
             for field in fields:
                 total += self.rotate(model, field, current, options["batch_size"])
-        self.stdout.write(f"re-encrypted {total} value(s) under key {current}")
+        # The second factors' secrets live inside allauth's JSON column, not in an EncryptedTextField.
+        factors = rotate_authenticator_secrets(batch_size=options["batch_size"])
+        self.stdout.write(f"re-encrypted {total} value(s) and {factors} second factor(s) under key {current}")
 
     def rotate(self, model: Any, field: EncryptedTextField, current: str, batch_size: int) -> int:
         column = field.column
