@@ -3,6 +3,7 @@
 #   make test [ARGS="..."]   the test suite against the private cluster (ARGS go to pytest)
 #   make bench               scale data (BENCH_CLIENTS, default 20000) and the benchmark -> .data/bench.json
 #   make lint                ruff check + ruff format --check
+#   make check               lint, import contracts, mypy and makemigrations --check (CI runs it before test)
 #   make load [DURATION=5m]  Locust mixed-work load test against gunicorn on 127.0.0.1 (CSV in .data/load)
 #   make messages            refresh the .po catalogues
 #   make stop                stop the private PostgreSQL cluster
@@ -20,7 +21,7 @@ LOCALES := en de fr ar sq sr_Latn ur id
 ARGS ?=
 DURATION ?= 5m
 
-.PHONY: help venv run test bench lint load messages stop clean-data
+.PHONY: help venv run test bench lint check load messages stop clean-data
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -58,17 +59,23 @@ $(STAMP): pyproject.toml | $(PY)
 venv: $(STAMP)
 
 run: venv
-	$(PY) -m portal.devstack run
+	$(PY) -m devtools.devstack run
 
 test: venv
-	$(PY) -m portal.devstack test $(ARGS)
+	$(PY) -m devtools.devstack test $(ARGS)
 
 bench: venv
-	$(PY) -m portal.devstack bench
+	$(PY) -m devtools.devstack bench
 
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Contracts in pyproject.toml: [tool.importlinter] (layers point down) and [tool.mypy] (django-stubs).
+check: lint
+	$(VENV)/bin/lint-imports --no-logo
+	$(VENV)/bin/mypy
+	$(PY) -m devtools.devstack manage makemigrations --check --dry-run
 
 # The load extra (Locust, pyotp) is installed on demand; USERS, SPAWN_RATE, WORKERS, LOAD_PORT also apply.
 load: venv
@@ -82,14 +89,14 @@ messages: venv
 
 stop:
 	@if [ -x $(PY) ] && [ -f $(STAMP) ]; then \
-	  $(PY) -m portal.devstack cluster-stop; \
+	  $(PY) -m devtools.devstack cluster-stop; \
 	else \
 	  echo "No virtualenv, so no private cluster was started by make."; \
 	fi
 
 clean-data:
 	@if [ -x $(PY) ] && [ -f $(STAMP) ]; then \
-	  $(PY) -m portal.devstack clean-data; \
+	  $(PY) -m devtools.devstack clean-data; \
 	else \
 	  rm -rf "$${PORTAL_DATA_DIR:-.data}"; \
 	fi

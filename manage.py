@@ -7,8 +7,14 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - loads the settings, which check the environment
+    except ImproperlyConfigured as exc:  # a wrong environment variable: one line naming it, not a traceback
+        sys.exit(f"error: {exc}")
     execute_from_command_line(sys.argv)
 
 

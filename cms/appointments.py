@@ -17,8 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Locale
 
-from counselling.intake import request_appointment
 from counselling.intake_forms import AppointmentRequestForm
+from counselling.services import request_appointment
 from portal.http import client_ip
 from portal.models import Centre
 

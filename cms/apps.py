@@ -11,9 +11,16 @@ class CmsConfig(AppConfig):
         from wagtail.models import Page
         from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+        from cms.audit import CmsAudit
         from cms.cache import purge_all
+        from cms.home import home_page_response
         from cms.models import HelpContact
+        from portal.audit import register_actions
         from portal.models import Centre
+        from portal.views import register_home_page
+
+        # The language's home is the editors' Wagtail home page when they made one (see cms/home.py).
+        register_home_page(home_page_response)
 
         # Any change that a public page shows empties the page cache (see cms/cache.py).
         for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
@@ -22,3 +29,4 @@ class CmsConfig(AppConfig):
         for model in (Centre, HelpContact):
             post_save.connect(purge_all, sender=model, dispatch_uid=f"cms-page-cache-{model.__name__}-saved")
             post_delete.connect(purge_all, sender=model, dispatch_uid=f"cms-page-cache-{model.__name__}-deleted")
+        register_actions(CmsAudit)

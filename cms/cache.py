@@ -40,7 +40,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CsrfViewMiddleware, get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language, get_language_from_path
@@ -284,10 +284,10 @@ class EarlyPageCacheMiddleware:
         self.get_response = get_response
         self.csrf = CsrfViewMiddleware(get_response)
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self._serve(request) or self.get_response(request)
 
-    def _serve(self, request: HttpRequest) -> HttpResponse | None:
+    def _serve(self, request: HttpRequest) -> HttpResponseBase | None:
         if (
             request.method not in ("GET", "HEAD")
             or settings.SESSION_COOKIE_NAME in request.COOKIES

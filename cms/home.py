@@ -7,7 +7,8 @@ from wagtail.models import Locale, Site
 
 
 def home_page_response(request: HttpRequest) -> HttpResponse | None:
-    """The served Wagtail home page of the active locale, or None to fall back to the portal's own home.
+    """The served Wagtail home page of the active locale, or None to fall back to the portal's own home
+    (registered in `CmsConfig.ready` with `portal.views.register_home_page`).
 
     Served through Wagtail's own `serve` view, so its hooks (view restrictions, ...) apply.
     """

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, NotRequired, TypedDict
+from uuid import UUID
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
@@ -19,6 +22,11 @@ from jobfairs.models import FairFormat, FairStatus, JobFair, Vacancy
 from jobfairs.selectors import list_public_fairs, list_public_vacancies
 from portal.models import Country
 from referrals.models import Delivery, Service, ServiceCategory
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from cms.models import HelpContact
 
 # How many rows of each kind the opportunities page shows (the rest through the filters).
 OPPORTUNITY_LIMIT = 30
@@ -30,7 +38,7 @@ def language_names(codes: Iterable[str]) -> list[tuple[str, str]]:
     return [(code, names[code]) for code in codes if code in names]
 
 
-def list_home_sections(*, home: Page) -> dict[str, Any]:
+def list_home_sections(*, home: Page) -> dict[str, list[Page]]:
     """The home page's sections: the live children (specific, one query per page type) and the latest news."""
     from cms.models import CountryPage, NewsPage
 
@@ -40,7 +48,7 @@ def list_home_sections(*, home: Page) -> dict[str, Any]:
     return {"sections": children, "country_pages": list(countries), "news": list(news)}
 
 
-def list_topics(*, index: Page) -> list[tuple[str, str, list[Page]]]:
+def list_topics(*, index: Page) -> list[tuple[str, StrOrPromise, list[Page]]]:
     """Every topic, in a fixed order, with the live information pages filed under it below `index`."""
     from cms.models import InformationPage, Topic
 
@@ -91,9 +99,9 @@ class Opportunities:
     fairs: list[JobFair] = field(default_factory=list)
     vacancies: list[Vacancy] = field(default_factory=list)
     countries: list[Country] = field(default_factory=list)
-    categories: list[tuple[str, str]] = field(default_factory=list)
+    categories: list[tuple[str, StrOrPromise]] = field(default_factory=list)
     languages: list[tuple[str, str]] = field(default_factory=list)
-    modes: list[tuple[str, str]] = field(default_factory=list)
+    modes: list[tuple[str, StrOrPromise]] = field(default_factory=list)
 
 
 def list_live_services(*, filters: OpportunityFilters) -> QuerySet[Service]:
@@ -159,11 +167,11 @@ def list_opportunities(*, filters: OpportunityFilters) -> Opportunities:
 @dataclass
 class SitemapEntry:
     location: str
-    last_modified: Any
+    last_modified: datetime | None
     alternates: list[tuple[str, str]]
 
 
-def list_sitemap_entries(*, request: Any = None) -> list[SitemapEntry]:
+def list_sitemap_entries(*, request: HttpRequest | None = None) -> list[SitemapEntry]:
     """Every live, public page of the information site, in every language, each with its translations."""
     from cms.models import (
         CentrePage,
@@ -183,7 +191,7 @@ def list_sitemap_entries(*, request: Any = None) -> list[SitemapEntry]:
         .order_by("path")
     )
     urls = {page.pk: page.get_full_url(request) for page in pages}
-    by_key: dict[Any, list[tuple[str, str]]] = {}
+    by_key: dict[UUID, list[tuple[str, str]]] = {}
     for page in pages:
         if urls[page.pk]:
             by_key.setdefault(page.translation_key, []).append((page.locale.language_code, urls[page.pk]))
@@ -217,7 +225,13 @@ def _ancestor_country(page: Page) -> str | None:
     return CountryPage.objects.filter(path=page.path[:steps]).values_list("country_id", flat=True).first()
 
 
-def help_contacts_for(*, page: Page | None, language: str) -> dict[str, Any]:
+class HelpContacts(TypedDict):
+    country_name: str
+    groups: list[tuple[str, str, list[HelpContact]]]
+    everywhere: NotRequired[list[HelpContact]]
+
+
+def help_contacts_for(*, page: Page | None, language: str) -> HelpContacts:
     """Footer contacts in `language`: the page's country (plus contacts for everyone), or every country grouped.
 
     At most two queries (the country lookup and the contacts); the caller memoises per request.
@@ -232,9 +246,12 @@ def help_contacts_for(*, page: Page | None, language: str) -> dict[str, Any]:
     contacts = list(rows.order_by("country_id", "sort_order", "pk"))
     if country:
         return {"country_name": country_name(country), "groups": [(country, country_name(country), contacts)]}
-    by_country: dict[str | None, list[Any]] = {}
+    by_country: dict[str, list[HelpContact]] = {}
+    everywhere: list[HelpContact] = []
     for contact in contacts:
-        by_country.setdefault(contact.country_id, []).append(contact)
-    everywhere = by_country.pop(None, [])
+        if contact.country_id is None:
+            everywhere.append(contact)
+        else:
+            by_country.setdefault(contact.country_id, []).append(contact)
     groups = sorted(((code, country_name(code), items) for code, items in by_country.items()), key=lambda g: g[1])
     return {"country_name": "", "groups": groups, "everywhere": everywhere}

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import GroupPagePermission, Page
 
+from cms.audit import CmsAudit
 from portal.access import Role, unscoped
 from portal.audit import record_event
 from portal.models import Country, Membership, User
@@ -18,7 +19,7 @@ def editor_group_name(country: Country) -> str:
     return f"Editors {country.code}"
 
 
-@transaction.atomic
+@transaction.atomic  # not durable: also part of sync_editor_group and of Wagtail's publishing (wagtail_hooks)
 def grant_editor_access(*, country: Country) -> Group:
     """Give the editors' group of `country` add/change/publish on every CountryPage of it (in all locales)
     and access to the Wagtail admin. Idempotent: run it again after new translations are made.
@@ -39,14 +40,14 @@ def grant_editor_access(*, country: Country) -> Group:
     if added:
         record_event(
             actor=None,
-            action="cms.editor_access.granted",
+            action=CmsAudit.EDITOR_ACCESS_GRANTED,
             target=None,
             details={"country": country.code, "group": group.pk, "permissions_added": added},
         )
     return group
 
 
-@transaction.atomic
+@transaction.atomic  # not durable: also part of the demo seed's transaction (devtools.demo.cms)
 def sync_editor_group(*, user: User) -> list[Group]:
     """Put `user` in the editors' group of each country they are an active editor of, and out of the others."""
     with unscoped():

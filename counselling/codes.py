@@ -50,3 +50,14 @@ def wrong_series_message(centre: Centre) -> str:
     return _(
         "A client code of this centre starts with %(prefix)s followed by up to six digits, for example %(example)s."
     ) % {"prefix": client_code_prefix(centre), "example": format_client_code(centre, 42)}
+
+
+def centre_has_client_codes(centre: Centre) -> bool:
+    """Whether any client holds a code of the centre's series (registered there, or moved elsewhere since):
+    then the centre's country and code must stay as they are (registered with
+    `portal.services.register_centre_code_user`)."""
+    from counselling.models import Client
+    from portal.access import unscoped
+
+    with unscoped():
+        return Client.objects.filter(code__startswith=client_code_prefix(centre)).exists()

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from counselling.agebands import AgeBand
 from counselling.codes import format_client_code, parse_client_code, wrong_series_message
 from counselling.models import (
-    AGE_BANDS,
     CaseStatus,
     ClosureReason,
     ConsentMethod,
@@ -29,10 +29,10 @@ from counselling.models import (
     Topic,
     Vulnerability,
 )
-from counselling.phones import normalise_phone
 from portal.forms_base import SafeTextMixin
 from portal.geography import COUNTRIES
 from portal.models import Centre
+from portal.phones import normalise_phone
 
 SPOKEN_LANGUAGES = [
     ("ar", _("Arabic")),
@@ -54,13 +54,6 @@ SPOKEN_LANGUAGES = [
     ("id", _("Indonesian")),
 ]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-AGE_BAND_LABELS = {
-    "under_18": _("under 18"),
-    "18_24": _("18 to 24"),
-    "25_34": _("25 to 34"),
-    "35_49": _("35 to 49"),
-    "50_plus": _("50 and older"),
-}
 
 
 def _country_choices() -> list[tuple[str, str]]:
@@ -340,8 +333,8 @@ class GroupSessionForm(SafeTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for value, label in Sex.choices:
             self.fields[f"sex_{value}"] = forms.IntegerField(label=label, min_value=0, required=False)
-        for band in AGE_BANDS:
-            self.fields[f"age_{band}"] = forms.IntegerField(label=AGE_BAND_LABELS[band], min_value=0, required=False)
+        for value, label in AgeBand.choices:
+            self.fields[f"age_{value}"] = forms.IntegerField(label=label, min_value=0, required=False)
         for value, label in TargetGroup.choices:
             self.fields[f"group_{value}"] = forms.IntegerField(label=label, min_value=0, required=False)
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from counselling.models import AppointmentChannel, AppointmentStatus, AppointmentTopic
-from counselling.phones import normalise_phone
 from portal.forms_base import SafeTextMixin
+from portal.phones import normalise_phone
 
 # The honeypot's name looks like a field a bot would fill; people never see it (hidden by CSS class).
 HONEYPOT_FIELD = "website"

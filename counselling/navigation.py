@@ -19,4 +19,6 @@ def nav_items(access: Access) -> list[tuple[str, str]]:
         ]
     if access.has_role(Role.CENTRE_MANAGER):
         items.append((reverse("counselling:transfer-list"), _("Transfers")))
+    if access.has_role(Role.CENTRE_MANAGER, Role.DATA_PROTECTION_OFFICER):
+        items.append((reverse("counselling:dsr-search"), _("Data-subject requests")))
     return items

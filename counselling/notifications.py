@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from counselling.models import FollowUp, FollowUpReminder
+from counselling.models import FollowUp, FollowUpReminder, Session
 from portal.access import unscoped
 from portal.models import User
 
@@ -73,8 +73,6 @@ def send_session_notice(*, session_id: int) -> int:
 
     Sent from the outbox (see portal/outbox.py): once per logged session, even when the broker was down.
     """
-    from counselling.models import Session
-
     with unscoped():
         session = Session.objects.select_related("case__client", "case__counsellor", "counsellor").get(pk=session_id)
     user = session.case.counsellor

@@ -11,12 +11,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from django.contrib.postgres.search import TrigramSimilarity
+from django.core.paginator import Paginator
 from django.db.models import BooleanField, F, Func, Q, QuerySet
 from django.utils import timezone
 
+from counselling.audit import CounsellingAudit
 from counselling.models import (
+    AppointmentRequest,
     CaseEvent,
     CaseFile,
     CaseStatus,
@@ -31,9 +35,9 @@ from counselling.models import (
     TransferStatus,
 )
 from counselling.names import name_keys, search_text, skeletons
-from counselling.phones import normalise_phone
 from portal.access import CASEWORK_ROLES, Access, Role, get_visible_or_404, unscoped
 from portal.audit import record_event
+from portal.phones import normalise_phone
 
 CASELOAD_PAGE = 25
 
@@ -193,7 +197,7 @@ def get_case_detail(*, access: Access, public_id: Any, actor: Any) -> CaseDetail
         ),
     )
     detail.readable_notes = _readable_notes(access, case, detail.sessions)
-    record_event(actor=actor, action="counselling.case.viewed", target=case)
+    record_event(actor=actor, action=CounsellingAudit.CASE_VIEWED, target=case)
     return detail
 
 
@@ -219,11 +223,11 @@ class CaseSessions:
 
 def get_case_sessions(*, access: Access, public_id: Any, actor: Any, page: Any) -> CaseSessions:
     """Every session of a case, newest first, a page at a time; the read is audited like the case page."""
-    from django.core.paginator import Paginator
-
     case = get_case(access=access, public_id=public_id)
     page_obj = Paginator(_case_sessions(access, case), 50).get_page(page)
-    record_event(actor=actor, action="counselling.case.viewed", target=case, details={"sessions_page": page_obj.number})
+    record_event(
+        actor=actor, action=CounsellingAudit.CASE_VIEWED, target=case, details={"sessions_page": page_obj.number}
+    )
     return CaseSessions(case=case, page=page_obj, readable_notes=_readable_notes(access, case, list(page_obj)))
 
 
@@ -355,3 +359,52 @@ def find_possible_duplicates(
     return [
         Match(client=m.client, reasons=m.reasons, score=m.score, open_case=open_cases.get(m.client.pk)) for m in matches
     ]
+
+
+# --- The intake queue (appointment requests) -----------------------------------------------------
+
+QUEUE_PAGE = 25
+
+
+def list_appointments(*, access: Access, status: str = "") -> QuerySet[AppointmentRequest]:
+    """The intake queue of the user's centres, newest first; `status` narrows it. Staff rows only:
+    a counsellor's own requests as a visitor elsewhere do not appear here."""
+    rows = (
+        AppointmentRequest.objects.visible_to(access)
+        .filter(centre_id__in=access.centre_ids(*CASEWORK_ROLES))
+        .select_related("centre", "handled_by")
+        .order_by("-created_at", "-pk")
+    )
+    if status:
+        rows = rows.filter(status=status)
+    return rows
+
+
+def get_appointment(*, access: Access, public_id: UUID | str) -> AppointmentRequest:
+    """One request of the user's centres, or 404 (outside scope looks like unknown)."""
+    return get_visible_or_404(
+        list_appointments(access=access).select_related("client", "centre__country"), public_id=public_id
+    )
+
+
+def client_initial(appointment: AppointmentRequest) -> dict[str, Any]:
+    """Initial values of the client intake form from a request: names, phone or e-mail, channel."""
+    given, _sep, family = appointment.name.strip().rpartition(" ")
+    if not given:
+        given, family = family, ""
+    initial: dict[str, Any] = {"given_name": given, "family_name": family}
+    contact = appointment.contact.strip()
+    initial["email" if "@" in contact else "phone"] = contact
+    channel = {"phone": "phone", "message": "whatsapp", "email": "email"}.get(appointment.preferred_channel)
+    if channel:
+        initial["preferred_channel"] = channel
+    return initial
+
+
+def list_partner_organisations(*, country_id: str) -> QuerySet[Any]:
+    """The partner organisations of a country a client can consent to share with, by name.
+
+    The model is reached through `Consent.organisation` (it lives in the referrals app, above this one).
+    """
+    organisations = Consent._meta.get_field("organisation").related_model._default_manager
+    return organisations.filter(country_id=country_id).order_by("name")

@@ -19,7 +19,7 @@ def send_follow_up_reminders_task() -> int:
 def anonymise_expired_cases_task() -> int:
     """Daily: anonymise clients whose cases closed longer ago than their country's retention period, and blank
     the appointment requests that never became a client after the same period."""
-    from counselling.privacy import anonymise_expired_cases, redact_stale_appointment_requests
+    from counselling.dataprotection import anonymise_expired_cases, redact_stale_appointment_requests
 
     today = timezone.localdate()
     redact_stale_appointment_requests(today=today)

@@ -9,9 +9,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from counselling.agebands import AgeBand
 from counselling.models import TargetGroup
 from jobfairs.models import (
-    AgeBand,
     ApplicationStatus,
     EmploymentType,
     FairFormat,

@@ -4,9 +4,7 @@ query count does not grow with its rows."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
 from django.db.models import Avg, Count, Exists, FloatField, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
@@ -14,6 +12,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from counselling.consent import active_consents
+from counselling.models import ConsentPurpose
 from jobfairs.models import (
     ACTIVE_REGISTRATION,
     Application,
@@ -164,8 +164,6 @@ def list_my_applications(*, access: Access) -> QuerySet[Application]:
 def shares_with_employers(*, access: Access) -> bool:
     """Whether any job-fair employer may see this person now: a registration of theirs that shares the
     profile, or a share consent in the client record linked to their account."""
-    from counselling.models import Consent, ConsentPurpose
-
     if not access.is_authenticated:
         return False
     own = (
@@ -173,11 +171,8 @@ def shares_with_employers(*, access: Access) -> bool:
         .filter(user_id=access.user_id, consent_given_at__isnull=False, consent_withdrawn_at__isnull=True)
         .exclude(status=RegistrationStatus.CANCELLED)
     )
-    linked = Consent._base_manager.filter(
-        client__portal_account_id=access.user_id,
-        client__anonymised_at__isnull=True,
-        purpose=ConsentPurpose.SHARE_WITH_EMPLOYERS,
-        withdrawn_at__isnull=True,
+    linked = active_consents(ConsentPurpose.SHARE_WITH_EMPLOYERS).filter(
+        client__portal_account_id=access.user_id, client__anonymised_at__isnull=True
     )
     return own.exists() or linked.exists()
 
@@ -482,10 +477,3 @@ def _add(bucket: Outcome, outcome: Outcome) -> None:
         "problems",
     ):
         setattr(bucket, name, getattr(bucket, name) + getattr(outcome, name))
-
-
-def group_by(items: list[Any], key: str) -> dict[Any, list[Any]]:
-    grouped: dict[Any, list[Any]] = defaultdict(list)
-    for item in items:
-        grouped[getattr(item, key)].append(item)
-    return grouped

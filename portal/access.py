@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -44,10 +44,6 @@ def unscoped() -> Iterator[None]:
         yield
     finally:
         _unscoped.reset(token)
-
-
-def is_unscoped() -> bool:
-    return _unscoped.get()
 
 
 class Role(models.TextChoices):
@@ -218,7 +214,11 @@ def get_access(user: User | Any) -> Access:
     return access
 
 
-class ScopedQuerySet(models.QuerySet):
+# The model of a scoped queryset or manager (covariant, as Django's own QuerySet and Manager are in django-stubs).
+M = TypeVar("M", bound=models.Model, covariant=True)
+
+
+class ScopedQuerySet(models.QuerySet[M]):
     """Base queryset of personal data. Subclasses define `for_access`."""
 
     def for_access(self, access: Access) -> Self:  # pragma: no cover - every subclass overrides
@@ -231,10 +231,10 @@ class ScopedQuerySet(models.QuerySet):
         return self.for_access(access)
 
 
-class ScopedManager(models.Manager):
+class ScopedManager(models.Manager[M]):
     """Default manager for personal data: refuses to read without a scope."""
 
-    def get_queryset(self) -> models.QuerySet:
+    def get_queryset(self) -> models.QuerySet[M]:
         # Related managers carry the instance they were reached from; that
         # instance already came through the door.
         if _unscoped.get() or getattr(self, "instance", None) is not None:
@@ -244,14 +244,14 @@ class ScopedManager(models.Manager):
             f"{self.model.__name__}.objects.visible_to(user) or portal.access.unscoped()"
         )
 
-    def visible_to(self, user: User | Any) -> models.QuerySet:
-        return super().get_queryset().visible_to(user)
+    def visible_to(self, user: User | Any) -> models.QuerySet[M]:
+        return super().get_queryset().visible_to(user)  # type: ignore[attr-defined]  # a ScopedQuerySet
 
     # Writes are not reads: creating rows needs no scope.
-    def create(self, **kwargs: Any) -> models.Model:
+    def create(self, **kwargs: Any) -> M:
         return super().get_queryset().create(**kwargs)
 
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[M]:
         return super().get_queryset().bulk_create(objs, *args, **kwargs)
 
 

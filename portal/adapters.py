@@ -27,14 +27,8 @@ from django.utils.translation import gettext_lazy
 
 from portal.access import get_access
 from portal.http import client_ip
+from portal.phones import normalise_phone
 from portal.sms import send_sms
-
-
-def normalise_e164(raw: str) -> str | None:
-    """`+233 24 123 4567` -> `+233241234567`; None when it is not a valid international number."""
-    from counselling.phones import normalise_phone
-
-    return normalise_phone(raw)
 
 
 class PhoneNumberField(forms.CharField):
@@ -53,7 +47,7 @@ class PhoneNumberField(forms.CharField):
         value = super().clean(value)
         if not value:
             return value
-        normalised = normalise_e164(value)
+        normalised = normalise_phone(value)
         if normalised is None:
             raise ValidationError(
                 _("This is not a valid phone number. Write it with the country code, e.g. +233 24 123 4567."),
@@ -127,7 +121,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """A sign-in code asked for a staff address is answered like an unknown address to the asker
-        (`cms.returnees.forms.RequestLoginCodeForm`); the staff member is told how they do sign in."""
+        (`cms.returnees.forms.RequestLoginCodeForm`); the staff member is told how they do sign in.
+
+        Every account mail is rendered here, in the request's language, and queued in the outbox by the
+        default mailer (portal/mail.py): the worker sends it, so a mail server that is down delays it and
+        never fails the request."""
         if template_prefix == "account/email/unknown_account":
             from allauth.account.models import EmailAddress
 
@@ -142,7 +140,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return PhoneNumberField(**kwargs)
 
     def clean_phone(self, phone: str) -> str:
-        normalised = normalise_e164(phone)
+        normalised = normalise_phone(phone)
         if normalised is None:
             raise ValidationError(
                 _("This is not a valid phone number. Write it with the country code, e.g. +233 24 123 4567."),
@@ -167,7 +165,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_user_by_phone(self, phone: str) -> Any:
         from portal.models import User
 
-        normalised = normalise_e164(phone)
+        normalised = normalise_phone(phone)
         if normalised is None:
             return None
         return User.objects.filter(phone=normalised, is_active=True).first()

@@ -9,7 +9,7 @@ may open it is a role, not Django's `is_superuser` / `is_staff` flags: no accoun
 normal operation, and the portal's second factor applies here as everywhere (`RequireStaffMFAMiddleware`).
 
 The benchmark's client-table baseline (B5) has an admin site of its own that exists only while
-`manage.py bench` runs (`portal/bench/admin.py`).
+`manage.py bench` runs (`devtools/bench/admin.py`).
 """
 
 from __future__ import annotations

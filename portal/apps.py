@@ -8,3 +8,6 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import signals  # noqa: F401  (connects audit receivers)
+        from portal.audit import PortalAudit, register_actions
+
+        register_actions(PortalAudit)

@@ -1,7 +1,7 @@
 """Backups of the portal: the database (pg_dump, custom format) and the uploaded files, checksummed.
 
 Used by `manage.py backup` and `manage.py restore`. pg_dump/pg_restore must be at least the
-server's major version: they are looked up as portal/devstack.py looks up the server programs
+server's major version: they are looked up as devtools/devstack/ looks up the server programs
 ($PORTAL_PG_BINDIR, /usr/lib/postgresql/<major>/bin, `pg_config --bindir`, PATH), matching the server.
 """
 

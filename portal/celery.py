@@ -6,6 +6,8 @@ import os
 from celery import Celery
 from celery.signals import celeryd_after_setup
 
+from portal import pdf
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
@@ -19,9 +21,7 @@ def _warm_up_pdf_renderer(sender: str, instance, **_kwargs) -> None:
     queues = instance.app.amqp.queues
     if "reports" not in (queues.consume_from or queues):
         return
-    from portal.reports.pdf import warm_up
-
     try:
-        warm_up()
+        pdf.warm_up()
     except Exception:  # a machine without the PDF libraries still runs its other tasks; the builds report it
         logging.getLogger(__name__).warning("The PDF renderer could not be loaded ahead of time", exc_info=True)

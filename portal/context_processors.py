@@ -1,13 +1,12 @@
 """Navigation by role and the language switcher, for every page.
 
-Each app may add its own entries in `<app>/navigation.py` with a function
-`nav_items(access) -> list[tuple[url, label]]`.
+Each app may add its own entries: a function `nav_items(access) -> list[tuple[url, label]]` (in
+`<app>/navigation.py`) registered in its AppConfig.ready with `register_navigation`.
 """
 
 from __future__ import annotations
 
-import importlib
-from functools import cache
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -17,19 +16,15 @@ from django.utils.translation import gettext as _
 
 from portal.access import Access, Role, get_access
 
-APPS_WITH_NAVIGATION = ("counselling", "referrals", "jobfairs", "cms")
+NavItems = Callable[[Access], list[tuple[str, str]]]
+# The apps' entries, in the order the apps start (INSTALLED_APPS).
+_app_navigations: list[NavItems] = []
 
 
-@cache
-def _app_navigations() -> list[Any]:
-    functions = []
-    for app in APPS_WITH_NAVIGATION:
-        try:
-            functions.append(importlib.import_module(f"{app}.navigation").nav_items)
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.navigation":
-                raise
-    return functions
+def register_navigation(nav_items: NavItems) -> None:
+    """Add an app's entries to the main navigation (called from its AppConfig.ready)."""
+    if nav_items not in _app_navigations:
+        _app_navigations.append(nav_items)
 
 
 def _portal_items(access: Access) -> list[tuple[str, str]]:
@@ -45,12 +40,12 @@ def _team_items(access: Access) -> list[tuple[str, str]]:
     items = []
     if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.ADMIN):
         items.append((reverse("portal:staff-list"), _("Team")))
+    if access.has_role(Role.ADMIN):
+        items.append((reverse("portal:country-list"), _("Countries and centres")))
     if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.PROGRAMME_ANALYST):
         items.append((reverse("reports:dashboard"), _("Reports")))
     if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.DATA_PROTECTION_OFFICER):
         items.append((reverse("portal:audit-log"), _("Audit log")))
-    if access.has_role(Role.CENTRE_MANAGER, Role.DATA_PROTECTION_OFFICER):
-        items.append((reverse("portal:dsr-search"), _("Data-subject requests")))
     if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.DATA_PROTECTION_OFFICER, Role.ADMIN):
         items.append((reverse("portal:processing-record"), _("Record of processing")))
     return items
@@ -59,7 +54,7 @@ def _team_items(access: Access) -> list[tuple[str, str]]:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     access = get_access(getattr(request, "user", None))
     items = _portal_items(access)
-    for nav_items in _app_navigations():
+    for nav_items in _app_navigations:
         items += nav_items(access)
     items += _team_items(access)
     path = request.path

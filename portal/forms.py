@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zoneinfo
+from functools import cache
 from typing import Any
 
 from django import forms
@@ -10,8 +12,16 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import Access
+from portal.audit import action_choices
 from portal.forms_base import SafeTextMixin
-from portal.selectors import list_invitable_centres, list_invitable_countries, list_invitable_roles
+from portal.selectors import (
+    list_countries_to_set_up,
+    list_invitable_centres,
+    list_invitable_countries,
+    list_invitable_roles,
+    list_manageable_countries,
+)
+from portal.services import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 
 
 class InviteStaffForm(SafeTextMixin, forms.Form):
@@ -56,8 +66,92 @@ class LanguagePreferenceForm(forms.Form):
 
 class AuditSearchForm(forms.Form):
     client_code = forms.CharField(label=_("Client code"), required=False, max_length=20)
+    # A code or the start of one ("counselling" finds every counselling line); the page offers the registered
+    # codes with their labels (`action_choices`, a <datalist> named by the input's `list`).
     action = forms.CharField(
-        label=_("Action"), required=False, max_length=80, help_text=_("E.g. counselling.case.viewed")
+        label=_("Action"),
+        required=False,
+        max_length=80,
+        help_text=_("E.g. counselling.case.viewed"),
+        widget=forms.TextInput(attrs={"list": "audit-actions"}),
     )
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.action_choices = action_choices()  # (code, translated label), from the apps' registered codes
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Every IANA time zone by name (e.g. Africa/Accra), as the database of this machine knows them."""
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class CountryForm(SafeTextMixin, forms.Form):
+    """A country's settings. `code` only when it is being set up: it never changes afterwards."""
+
+    code = forms.ChoiceField(label=_("Country"))
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        help_text=_("Appointments and sessions are shown and entered in this time zone."),
+        widget=forms.Select(attrs={"dir": "ltr"}),  # IANA names (Africa/Accra) read left to right
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages offered"), choices=settings.LANGUAGES, widget=forms.CheckboxSelectMultiple
+    )
+    phone_prefix = forms.CharField(
+        label=_("Phone prefix"), max_length=6, help_text=_("E.g. +233."), widget=forms.TextInput(attrs={"dir": "ltr"})
+    )
+    retention_days = forms.IntegerField(
+        label=_("Retention period (days)"),
+        min_value=RETENTION_DAYS_MIN,
+        max_value=RETENTION_DAYS_MAX,
+        help_text=_("Closed case files are anonymised this many days after closing."),
+    )
+    is_partner_country = forms.BooleanField(label=_("Partner country"), required=False)
+
+    def __init__(self, *args: Any, access: Access, new: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [("", "—"), *time_zone_choices()]
+        if new:
+            self.fields["code"].choices = [("", "—"), *list_countries_to_set_up(access=access)]
+        else:
+            del self.fields["code"]
+
+
+class CentreForm(SafeTextMixin, forms.Form):
+    country = forms.ModelChoiceField(label=_("Country"), queryset=None)
+    code = forms.CharField(
+        label=_("Short code"),
+        max_length=5,
+        help_text=_(
+            "2 to 5 letters or digits, e.g. ACC. Every client code of the centre starts with it (GH-ACC-000042), "
+            "so it cannot change once the centre has clients."
+        ),
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocapitalize": "characters"}),
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    city = forms.CharField(label=_("City"), max_length=100)
+    address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    phone = forms.CharField(
+        label=_("Phone"), max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel", "dir": "ltr"})
+    )
+    email = forms.EmailField(label=_("E-mail address"), required=False, widget=forms.EmailInput(attrs={"dir": "ltr"}))
+    opening_hours = forms.CharField(label=_("Opening hours"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    languages = forms.MultipleChoiceField(
+        label=_("Languages offered"),
+        choices=settings.LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    is_active = forms.BooleanField(
+        label=_("The centre is open"),
+        required=False,
+        help_text=_("A closed centre takes no appointment requests, transfers or new staff; its records stay."),
+    )
+
+    def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = list_manageable_countries(access=access)

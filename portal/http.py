@@ -14,12 +14,31 @@ allauth's session list and the audit log (`portal.middleware.RequestContextMiddl
 from __future__ import annotations
 
 import ipaddress
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.messages.storage.session import SessionStorage
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from portal.access import Access
+    from portal.models import User
+
+
+class PortalRequest(HttpRequest):
+    """A request as the portal's middleware leaves it, for views' type hints only (never instantiated):
+    `access` is the user's scope (`portal.middleware.RequestContextMiddleware`, every request)."""
+
+    access: Access
+
+
+class AuthenticatedRequest(PortalRequest):
+    """A request in a view that only signed-in users reach (`login_required`, `role_required`, `returnee_only`):
+    `user` is a `User`, never the anonymous one."""
+
+    user: User
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -400,7 +400,3 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.queue} {self.seen_at:%Y-%m-%d %H:%M:%S}"
-
-
-# The reports' roll-up tables belong to this app; their module registers them.
-from portal.reports.models import *  # noqa: E402, F403

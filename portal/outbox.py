@@ -7,7 +7,7 @@ minute) sends rows never dispatched, and re-sends rows dispatched long ago but n
 (a worker that died mid-task). A task run from the outbox carries the row id in a message header;
 its success marks the row completed. Tasks stay idempotent: a re-sent task must not act twice.
 
-Tasks with no natural guard of their own use `run_once(key)`, which takes the outbox row's lock
+Tasks with no natural guard of their own use `once_per_message`, which takes the outbox row's lock
 and marks it completed in the same transaction as the work.
 """
 
@@ -16,8 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -149,26 +148,6 @@ def _on_failure(sender: Any = None, exception: Any = None, reason: Any = None, r
     if message_id is not None:
         error = exception if exception is not None else reason
         OutboxMessage.objects.filter(pk=message_id).update(last_error=f"{type(error).__name__}: {error}"[:2000])
-
-
-@contextmanager
-def run_once(key: str, *, task: str = "") -> Iterator[bool]:
-    """Do a piece of work at most once per `key`: yields False when it was done already.
-
-    The row is locked for the duration and marked completed in the same transaction as the work,
-    so a re-sent task (worker died, outbox re-dispatch) waits for or skips the first one. An e-mail
-    sent before a crash that rolled the transaction back is sent again: at least once, never twice
-    for a completed run.
-    """
-    with transaction.atomic():
-        message, _created = OutboxMessage.objects.select_for_update().get_or_create(
-            key=key[:200], defaults={"task": task or key.split(":")[0], "dispatched_at": timezone.now()}
-        )
-        if message.completed_at is not None:
-            yield False
-            return
-        yield True
-        OutboxMessage.objects.filter(pk=message.pk).update(completed_at=timezone.now())
 
 
 def once_per_message(func: Callable[..., Any]) -> Callable[..., Any]:

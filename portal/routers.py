@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 
 REPLICA = "replica"
-ROLLUP_MODELS = {("portal", "dailycount"), ("portal", "personday")}
+ROLLUP_MODELS = {("reports", "dailycount"), ("reports", "personday")}
 _reading_from_replica: ContextVar[bool] = ContextVar("reading_from_replica", default=False)
 
 
@@ -33,17 +32,6 @@ def replica_reads() -> Iterator[None]:
         yield
     finally:
         _reading_from_replica.reset(token)
-
-
-def reads_from_replica(view: Any) -> Any:
-    """Decorator form of `replica_reads()` for read-only views (dashboards)."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        with replica_reads():
-            return view(*args, **kwargs)
-
-    return wrapped
 
 
 class ReplicaRouter:

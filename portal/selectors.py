@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from portal.access import CENTRE_ROLES, Access, Role, unscoped
+from portal.access import CENTRE_ROLES, Access, Role
+from portal.audit import CLIENT_KEY, find_client
+from portal.geography import COUNTRIES
 from portal.models import AuditEvent, Centre, Country, Membership
 
 
@@ -46,6 +48,36 @@ def list_invitable_countries(*, access: Access) -> QuerySet[Country]:
     return Country.objects.filter(code__in=access.country_codes(Role.COUNTRY_COORDINATOR))
 
 
+def list_manageable_countries(*, access: Access) -> QuerySet[Country]:
+    """The countries an administrator sets up (all of them); nobody else manages any."""
+    return Country.objects.all() if access.has_role(Role.ADMIN) else Country.objects.none()
+
+
+def list_manageable_centres(*, access: Access) -> QuerySet[Centre]:
+    """The centres an administrator sets up (all of them, closed ones too); nobody else manages any."""
+    centres = Centre.objects.select_related("country")
+    return centres if access.has_role(Role.ADMIN) else centres.none()
+
+
+def list_countries_with_centres(*, access: Access) -> list[Country]:
+    """Every country the user manages, by name in the current language, each with its centres by name
+    (`country.centres.all()`, prefetched): two queries however many there are."""
+    centres = Prefetch("centres", queryset=Centre.objects.order_by("name", "pk"))
+    countries = list_manageable_countries(access=access).prefetch_related(centres)
+    return sorted(countries, key=lambda country: str(country.name))
+
+
+def list_countries_to_set_up(*, access: Access) -> list[tuple[str, str]]:
+    """The programme's countries (`portal.geography.COUNTRIES`) not set up yet, as (code, name) by name."""
+    if not access.has_role(Role.ADMIN):
+        return []
+    existing = set(Country.objects.values_list("code", flat=True))
+    return sorted(
+        ((code, str(facts.name)) for code, facts in COUNTRIES.items() if code not in existing),
+        key=lambda choice: choice[1],
+    )
+
+
 def list_audit_events(
     *, access: Access, client_code: str = "", action: str = "", since: Any = None, until: Any = None
 ) -> QuerySet[AuditEvent]:
@@ -57,19 +89,12 @@ def list_audit_events(
     """
     events = AuditEvent.objects.visible_to(access).select_related("actor").order_by("-occurred_at", "-pk")
     if client_code:
-        from counselling.models import CaseFile, Client
-        from portal.audit import CLIENT_KEY
-
-        with unscoped():  # identifiers only, and only inside the user's own centres (the events are scoped)
-            client = Client.objects.filter(code__iexact=client_code.strip()).values("pk", "public_id").first()
-            if client is None:
-                return events.none()
-            case_ids = [
-                str(pk) for pk in CaseFile.objects.filter(client_id=client["pk"]).values_list("public_id", flat=True)
-            ]
-        events = events.filter(
-            Q(**{f"details__{CLIENT_KEY}": client["pk"]}) | Q(target_id__in=[str(client["public_id"]), *case_ids])
-        )
+        # Identifiers only, and only inside the user's own centres (the events are scoped).
+        found = find_client(client_code)
+        if found is None:
+            return events.none()
+        client_pk, target_ids = found
+        events = events.filter(Q(**{f"details__{CLIENT_KEY}": client_pk}) | Q(target_id__in=target_ids))
     if action:
         events = events.filter(action__startswith=action.strip())
     if since:

@@ -7,6 +7,7 @@ make a fresh clone work against the private PostgreSQL cluster that
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -23,36 +25,65 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("PORTAL_DATA_DIR", BASE_DIR / ".data"))
 
 
+# A wrong value in the environment stops the process at start with one line naming the variable and what it
+# takes (ImproperlyConfigured), instead of a traceback deep in a library later, or a silent default.
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+
 def env_bool(name: str, *, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    value = os.environ.get(name, "").strip().lower()
+    if value == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value not in TRUE_WORDS | FALSE_WORDS:
+        raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no, on/off), not {value!r}")
+    return value in TRUE_WORDS
+
+
+def env_int(name: str, *, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name, "").strip()
+    if value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}, not {value!r}")
+    return number
 
 
 def env_list(name: str, *, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def database_from_url(url: str) -> dict:
+def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict:
     """Turn `postgresql://user:pass@host:port/name?opt=val` into a DATABASES entry.
 
     A `host` query parameter (a socket directory) wins over the netloc host, as
-    libpq does, so `postgresql://portal@/portal?host=/path/run` works.
+    libpq does, so `postgresql://portal@/portal?host=/path/run` works. A malformed
+    URL raises ImproperlyConfigured naming the variable `name` (never the URL: it holds the password).
     """
-    parts = urlsplit(url)
+    parts = urlsplit(url.strip())
     if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
-        raise ValueError("DATABASE_URL must be a postgresql:// URL")
+        raise ImproperlyConfigured(f"{name} must be a postgresql:// URL: postgresql://user:password@host:5432/name")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has a port that is not a number (...@host:5432/name)") from None
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     host = query.pop("host", None) or unquote(parts.hostname or "")
+    query_port = query.pop("port", "")
+    if query_port and not query_port.isdigit():
+        raise ImproperlyConfigured(f"{name} has a port that is not a number (?port=5432)")
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": unquote(parts.path.lstrip("/")) or "portal",
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),
         "HOST": host,
-        "PORT": str(parts.port or query.pop("port", "") or ""),
-        "CONN_MAX_AGE": int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        "PORT": str(port or query_port or ""),
+        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", default=60),
         "CONN_HEALTH_CHECKS": True,
         "OPTIONS": query,
     }
@@ -60,7 +91,35 @@ def database_from_url(url: str) -> dict:
 
 def local_secret(name: str) -> str:
     """A random secret kept in `.data/` for a local install that has not set one."""
-    return read_or_create(DATA_DIR / name, lambda: secrets.token_urlsafe(50))
+    try:
+        return read_or_create(DATA_DIR / name, lambda: secrets.token_urlsafe(50))
+    except OSError as exc:
+        raise data_dir_error(exc, also=f"or set {name.upper()}") from None
+
+
+def data_dir_error(exc: OSError, *, also: str) -> ImproperlyConfigured:
+    """PORTAL_DATA_DIR cannot be written (left unset on a server, it is the read-only app tree's .data)."""
+    return ImproperlyConfigured(f"PORTAL_DATA_DIR ({DATA_DIR}) must be writable by this user ({exc.strerror}), {also}")
+
+
+def check_field_keys(name: str = "FIELD_ENCRYPTION_KEYS") -> None:
+    """Keys, when set, must be Fernet keys: checked at start, not at the first encrypted read (portal/crypto.py)."""
+    raw = os.environ.get(name, "")
+    if not raw:
+        return  # a local install: one key kept in .data/field_keys
+    from cryptography.fernet import Fernet
+
+    keys = [key.strip() for key in raw.split(",") if key.strip()]
+    if not keys:
+        raise ImproperlyConfigured(f"{name} holds no key: comma-separated Fernet keys, newest first")
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise ImproperlyConfigured(
+                f"{name}: key {position} of {len(keys)} is not a Fernet key (44 characters of url-safe base64; "
+                'make one with Fernet.generate_key(), README "Key rotation")'
+            ) from None
 
 
 RUNNING_TESTS = "pytest" in sys.modules
@@ -69,7 +128,9 @@ HTTPS = env_bool("HTTPS", default=not (DEBUG or RUNNING_TESTS))
 SECRET_KEY = os.environ.get("SECRET_KEY") or local_secret("secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default="127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default="")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with https:// (or http://), not {SITE_URL!r}")
 
 PRIVATE_CLUSTER_SOCKET_DIR = DATA_DIR / "run"
 DATABASE_URL = os.environ.get("DATABASE_URL") or (f"postgresql://portal@/portal?host={PRIVATE_CLUSTER_SOCKET_DIR}")
@@ -77,6 +138,8 @@ DATABASE_URL = os.environ.get("DATABASE_URL") or (f"postgresql://portal@/portal?
 # that cannot alter tables or change the audit log. The commands that change the schema or the roles run as
 # the owner, DATABASE_MIGRATE_URL, when it is set (see SECURITY.md, "Database roles").
 DATABASE_MIGRATE_URL = os.environ.get("DATABASE_MIGRATE_URL", "")
+if DATABASE_MIGRATE_URL:
+    database_from_url(DATABASE_MIGRATE_URL, name="DATABASE_MIGRATE_URL")  # named at start, not at the next migrate
 OWNER_COMMANDS = frozenset({"migrate", "setup_db_roles", "createcachetable"})
 if DATABASE_MIGRATE_URL and not RUNNING_TESTS and len(sys.argv) > 1 and sys.argv[1] in OWNER_COMMANDS:
     DATABASE_URL = DATABASE_MIGRATE_URL
@@ -85,7 +148,10 @@ DATABASES = {"default": database_from_url(DATABASE_URL)}
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 DATABASE_ROUTERS: list[str] = []
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = {**database_from_url(DATABASE_REPLICA_URL), "TEST": {"MIRROR": "default"}}
+    DATABASES["replica"] = {
+        **database_from_url(DATABASE_REPLICA_URL, name="DATABASE_REPLICA_URL"),
+        "TEST": {"MIRROR": "default"},
+    }
     DATABASE_ROUTERS = ["portal.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -94,8 +160,10 @@ INSTALLED_APPS = [
     "counselling",
     "referrals",
     "jobfairs",
+    "reports",
     "cms",
     "cms.returnees",
+    "devtools",  # development stack, demo seeds, scale data and benchmark: management commands only
     "portal.adminsite.PortalAdminConfig",  # django.contrib.admin without personal data: see there
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -256,16 +324,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Cache and sessions -------------------------------------------------------
-CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured("CACHE_URL must be a redis:// or rediss:// URL, or unset (the database cache)")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        # Redis, or each process's memory while Redis cannot be reached: an outage never takes pages down.
+        {"BACKEND": "portal.cache.FailOpenRedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL.startswith(("redis://", "rediss://"))
         # The database cache is shared by every process (rate limits, TOTP replay guard).
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}
     )
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"  # never the cache: its outage signs nobody out
 SESSION_COOKIE_AGE = 30 * 60  # staff sessions expire after 30 idle minutes
 SESSION_SAVE_EVERY_REQUEST = False  # portal.middleware.SessionActivityMiddleware refreshes it once a minute
 SESSION_COOKIE_HTTPONLY = True
@@ -289,7 +360,7 @@ MESSAGES_COOKIE_NAME = "__Host-messages" if HTTPS else "messages"
 MESSAGE_STORAGE = "portal.http.MessageStorage"  # Django's, with the cookie named MESSAGES_COOKIE_NAME
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
@@ -297,7 +368,7 @@ if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many proxies we run in front of the portal, each appending to X-Forwarded-For (nginx: 1; a load
 # balancer in front of nginx: 2). The client's address is read from that header only then (portal/http.py).
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or (1 if BEHIND_PROXY else 0))
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -359,6 +430,7 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND") or (
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # TOTP secrets and recovery-code seeds are stored encrypted with FIELD_ENCRYPTION_KEYS (portal/mfa.py).
+check_field_keys()
 MFA_ADAPTER = "portal.mfa.MFAAdapter"
 # Security keys and passkeys are a second factor after the password; no passwordless sign-in, so staff have
 # one way in (SECURITY.md, "WebAuthn"). Plain http is allowed for WebAuthn only on a DEBUG machine.
@@ -371,16 +443,18 @@ MFA_TOTP_TOLERANCE = 1
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # --- E-mail -------------------------------------------------------------------
-# Django 6.1 configures e-mail through MAILERS. With no EMAIL_HOST, mail is printed
-# to the console (the demo); set EMAIL_HOST (and the rest) to send through SMTP.
+# Django 6.1 configures e-mail through MAILERS. Every message is queued in the outbox by the default mailer and
+# sent by the `email` worker through "delivery" (portal/mail.py), so an SMTP outage never fails a request. With
+# no EMAIL_HOST, mail is printed to the console (the demo); set EMAIL_HOST (and the rest) to send through SMTP.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 MAILERS = {
-    "default": (
+    "default": {"BACKEND": "portal.mail.OutboxBackend", "OPTIONS": {"deliver_with": "delivery"}},
+    "delivery": (
         {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": EMAIL_HOST,
-                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "port": env_int("EMAIL_PORT", default=587, minimum=1),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", default=True),
@@ -389,22 +463,37 @@ MAILERS = {
         }
         if EMAIL_HOST
         else {"BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
-    )
+    ),
 }
 del EMAIL_HOST  # a deprecated setting name: it must not stay defined beside MAILERS
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Counselling portal <no-reply@localhost>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL") or DEFAULT_FROM_EMAIL
+# Server errors are mailed to these addresses (comma-separated), without personal data (portal.mail.AdminErrorHandler).
+ADMINS = env_list("ADMINS", default="")
+if any("@" not in address for address in ADMINS):
+    raise ImproperlyConfigured("ADMINS must be e-mail addresses separated by commas: ops@example.org,it@example.org")
+EMAIL_SUBJECT_PREFIX = "[portal] "
 
 # --- Celery -------------------------------------------------------------------
 # Tests get their own folder so that a running `make run` and the suite never share messages, and each
 # pytest-xdist worker (PYTEST_XDIST_WORKER=gw0, gw1, ...) its own, as it has its own test database.
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 BROKER_DIR = DATA_DIR / (f"broker-test{XDIST_WORKER}" if RUNNING_TESTS else "broker")
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "filesystem://"
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip() or "filesystem://"
+# The transports `pip install .` brings (tests/test_packaging.py imports each in a clean virtualenv).
+BROKER_SCHEMES = ("redis", "rediss", "sentinel", "amqp", "amqps", "pyamqp", "filesystem")
+if urlsplit(CELERY_BROKER_URL).scheme not in BROKER_SCHEMES:
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL must be a redis://host:6379/0, amqp://user:password@host:5672// or filesystem:// URL "
+        f"(schemes: {', '.join(BROKER_SCHEMES)})"
+    )
 if CELERY_BROKER_URL == "filesystem://":
     # A broker that needs no server, for one machine: messages are files under .data/broker.
-    for folder in ("queue", "control"):
-        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+    try:
+        for folder in ("queue", "control"):
+            (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise data_dir_error(exc, also="where the filesystem:// broker keeps its messages") from None
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
@@ -437,11 +526,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour="5-9", minute=0),  # mornings from West Africa to Indonesia
     },
     "report-rollups": {
-        "task": "portal.reports.tasks.rebuild_and_check_rollups_task",
+        "task": "reports.tasks.rebuild_and_check_rollups_task",
         "schedule": crontab(hour=2, minute=0),
     },
     "monthly-reports": {
-        "task": "portal.reports.tasks.build_monthly_reports_task",
+        "task": "reports.tasks.build_monthly_reports_task",
         "schedule": crontab(day_of_month=1, hour="3-6", minute=0),  # after the 02:00 roll-up rebuild
     },
     "retention": {"task": "counselling.tasks.anonymise_expired_cases_task", "schedule": crontab(hour=2, minute=30)},
@@ -452,6 +541,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "jobfair-slot-reminders": {"task": "jobfairs.tasks.send_slot_reminders_task", "schedule": crontab(minute="*/15")},
     "jobfair-surveys": {"task": "jobfairs.tasks.send_fair_surveys_task", "schedule": crontab(minute=5)},
     "dispatch-outbox": {"task": "portal.tasks.dispatch_outbox_task", "schedule": 60.0},
+    # A report whose worker died is queued again within minutes (reports.services.builds.STALE_AFTER).
+    "restart-stale-report-builds": {
+        "task": "reports.tasks.restart_stale_builds_task",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
 }
 # One heartbeat per queue, so /healthz can tell which worker stopped consuming; an old one is dropped.
 HEARTBEAT_QUEUES = ("default", "email", "reports")
@@ -464,13 +559,14 @@ for _queue in HEARTBEAT_QUEUES:
         "options": {"queue": _queue, "expires": HEARTBEAT_SECONDS * 2},
     }
 # /healthz says "worker: stale" when a queue's heartbeat is older than this (and tasks are not run inline).
-WORKER_STALE_AFTER_SECONDS = int(os.environ.get("WORKER_STALE_AFTER_SECONDS", "180"))
+WORKER_STALE_AFTER_SECONDS = env_int("WORKER_STALE_AFTER_SECONDS", default=180, minimum=1)
 # PDF builds: a soft limit marks the build failed, the hard one kills a stuck renderer (its child is replaced).
 CELERY_TASK_ANNOTATIONS = {
-    "portal.reports.tasks.build_report_task": {"soft_time_limit": 540, "time_limit": 600},
+    name: {"soft_time_limit": 540, "time_limit": 600}
+    for name in ("reports.tasks.build_report_task", "portal.reports.tasks.build_report_task")  # and its old name
 }
 # A pool child that grew past this many KiB is replaced after its task (the reports worker sets it; 0: off).
-CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", "0")) or None
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=0) or None
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- Wagtail --------------------------------------------------------------------
@@ -499,15 +595,23 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 APPOINTMENT_RATE_PER_IP = 5
 APPOINTMENT_RATE_PER_CENTRE = 60
 # Anonymous GETs of information pages are served from the cache for this long (purged on publish).
-PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "300"))
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 
 # --- Logging ---------------------------------------------------------------------
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO"
+if LOG_LEVEL not in logging.getLevelNamesMapping():
+    raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Django's own handler, replaced: a report without personal data, queued in the outbox like every mail.
+        "mail_admins": {"level": "ERROR", "filters": ["require_debug_false"], "class": "portal.mail.AdminErrorHandler"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO"}, "django.db.backends": {"level": "INFO"}},
 }
 
 # --- Portal ------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from allauth.mfa import signals as mfa_signals
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from portal.audit import record_event
+from portal.audit import PortalAudit, record_event
 
 
 def _actor(request: Any, user: Any) -> Any:
@@ -26,56 +26,56 @@ def _actor(request: Any, user: Any) -> Any:
 
 @receiver(user_logged_in)
 def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record_event(actor=user, action="portal.user.logged_in", target=user)
+    record_event(actor=user, action=PortalAudit.USER_LOGGED_IN, target=user)
 
 
 @receiver(user_logged_out)
 def audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        record_event(actor=user, action="portal.user.logged_out", target=user)
+        record_event(actor=user, action=PortalAudit.USER_LOGGED_OUT, target=user)
 
 
 @receiver(user_login_failed)
 def audit_login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs: Any) -> None:
     # The attempted address is not stored: it may be mistyped personal data of someone else.
-    record_event(actor=None, action="portal.user.login_failed")
+    record_event(actor=None, action=PortalAudit.USER_LOGIN_FAILED)
 
 
 @receiver(account_signals.login_code_rejected)
 def audit_login_code_rejected(sender: Any, request: Any, user: Any, last_attempt: bool = False, **kwargs: Any) -> None:
     record_event(
-        actor=None, action="portal.user.login_code_rejected", target=user, details={"last_attempt": last_attempt}
+        actor=None, action=PortalAudit.USER_LOGIN_CODE_REJECTED, target=user, details={"last_attempt": last_attempt}
     )
 
 
 @receiver(account_signals.password_changed)
 def audit_password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record_event(actor=_actor(request, user), action="portal.user.password_changed", target=user)
+    record_event(actor=_actor(request, user), action=PortalAudit.USER_PASSWORD_CHANGED, target=user)
 
 
 @receiver(account_signals.password_set)
 def audit_password_set(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record_event(actor=_actor(request, user), action="portal.user.password_set", target=user)
+    record_event(actor=_actor(request, user), action=PortalAudit.USER_PASSWORD_SET, target=user)
 
 
 @receiver(account_signals.password_reset)
 def audit_password_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record_event(actor=_actor(request, user), action="portal.user.password_reset", target=user)
+    record_event(actor=_actor(request, user), action=PortalAudit.USER_PASSWORD_RESET, target=user)
 
 
 @receiver(account_signals.email_added)
 def audit_email_added(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record_event(actor=_actor(request, user), action="portal.user.email_added", target=user)
+    record_event(actor=_actor(request, user), action=PortalAudit.USER_EMAIL_ADDED, target=user)
 
 
 @receiver(account_signals.email_removed)
 def audit_email_removed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record_event(actor=_actor(request, user), action="portal.user.email_removed", target=user)
+    record_event(actor=_actor(request, user), action=PortalAudit.USER_EMAIL_REMOVED, target=user)
 
 
 @receiver(account_signals.email_changed)
 def audit_primary_email_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record_event(actor=_actor(request, user), action="portal.user.primary_email_changed", target=user)
+    record_event(actor=_actor(request, user), action=PortalAudit.USER_PRIMARY_EMAIL_CHANGED, target=user)
 
 
 def _factor(authenticator: Any) -> dict[str, Any]:
@@ -86,7 +86,7 @@ def _factor(authenticator: Any) -> dict[str, Any]:
 def audit_authenticator_added(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
     record_event(
         actor=_actor(request, user),
-        action="portal.mfa.authenticator_added",
+        action=PortalAudit.MFA_AUTHENTICATOR_ADDED,
         target=user,
         details=_factor(authenticator),
     )
@@ -96,7 +96,7 @@ def audit_authenticator_added(sender: Any, request: Any, user: Any, authenticato
 def audit_authenticator_removed(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
     record_event(
         actor=_actor(request, user),
-        action="portal.mfa.authenticator_removed",
+        action=PortalAudit.MFA_AUTHENTICATOR_REMOVED,
         target=user,
         details=_factor(authenticator),
     )
@@ -107,7 +107,7 @@ def audit_authenticator_reset(sender: Any, request: Any, user: Any, authenticato
     """Recovery codes generated anew: the old ones stop working."""
     record_event(
         actor=_actor(request, user),
-        action="portal.mfa.authenticator_reset",
+        action=PortalAudit.MFA_AUTHENTICATOR_RESET,
         target=user,
         details=_factor(authenticator),
     )
@@ -120,7 +120,7 @@ def audit_second_factor_failed(
     """A wrong second-factor code, at sign-in (the password was right) or when confirming who one is."""
     record_event(
         actor=_actor(request, user),
-        action="portal.mfa.code_rejected",
+        action=PortalAudit.MFA_CODE_REJECTED,
         target=user,
         details={**_factor(authenticator), "reauthentication": reauthentication},
     )

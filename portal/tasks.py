@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from portal import outbox
 from portal.emails import send_staff_invitation
+from portal.mail import deliver_email
 from portal.models import WorkerHeartbeat
 
 
@@ -16,6 +17,15 @@ from portal.models import WorkerHeartbeat
 @outbox.once_per_message
 def send_staff_invitation_task(*, invitation_id: int) -> None:
     send_staff_invitation(invitation_id=invitation_id)
+
+
+# SMTP errors are OSErrors. Eight retries with backoff cover a few minutes; past that the outbox sends the row
+# again every half hour, 25 times (portal/outbox.py): a mail server down for hours delays the mail, nothing more.
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=300, max_retries=8)
+@outbox.once_per_message
+def send_email_task(*, message: str, mailer: str = "delivery") -> int:
+    """Deliver one e-mail queued by `portal.mail.OutboxBackend`, once per outbox row."""
+    return deliver_email(message=message, mailer=mailer)
 
 
 @shared_task(acks_late=True)
@@ -32,6 +42,3 @@ def heartbeat_task(self, *, queue: str) -> None:
     WorkerHeartbeat.objects.update_or_create(
         queue=queue, defaults={"seen_at": timezone.now(), "hostname": (self.request.hostname or "")[:200]}
     )
-
-
-from portal.reports.tasks import rebuild_rollups_task  # noqa: E402, F401  (registers the task with the worker)

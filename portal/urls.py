@@ -10,7 +10,8 @@ from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
-from portal import dataprotection, views
+from portal import views
+from portal.dataprotection import views as dataprotection_views
 
 portal_patterns = (
     [
@@ -19,22 +20,13 @@ portal_patterns = (
         path("staff/team/", views.staff_list, name="staff-list"),
         path("staff/team/invite/", views.staff_invite, name="staff-invite"),
         path("staff/audit/", views.audit_log, name="audit-log"),
-        path("staff/data-protection/", dataprotection.request_search, name="dsr-search"),
-        path("staff/data-protection/clients/<uuid:public_id>/", dataprotection.request_detail, name="dsr-detail"),
-        path(
-            "staff/data-protection/clients/<uuid:public_id>/export.json",
-            dataprotection.request_export_json,
-            name="dsr-export-json",
-        ),
-        path(
-            "staff/data-protection/clients/<uuid:public_id>/export.pdf",
-            dataprotection.request_export_pdf,
-            name="dsr-export-pdf",
-        ),
-        path("staff/data-protection/clients/<uuid:public_id>/erase/", dataprotection.request_erase, name="dsr-erase"),
-        path("staff/data-protection/processing/", dataprotection.processing_record, name="processing-record"),
-        path("staff/data-protection/processing.csv", dataprotection.processing_record_csv, name="processing-csv"),
-        path("staff/data-protection/retention/", dataprotection.retention_status, name="retention-status"),
+        path("staff/countries/", views.country_list, name="country-list"),
+        path("staff/countries/new/", views.country_create, name="country-create"),
+        path("staff/countries/<str:code>/", views.country_update, name="country-update"),
+        path("staff/centres/new/", views.centre_create, name="centre-create"),
+        path("staff/centres/<uuid:public_id>/", views.centre_update, name="centre-update"),
+        path("staff/data-protection/processing/", dataprotection_views.processing_record, name="processing-record"),
+        path("staff/data-protection/processing.csv", dataprotection_views.processing_record_csv, name="processing-csv"),
         path("me/", views.me, name="me"),
         path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     ],
@@ -54,7 +46,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),
     path("staff/", include("counselling.urls")),
-    path("staff/reports/", include("portal.reports.urls")),
+    path("staff/reports/", include("reports.urls")),
     path("", include("referrals.urls")),
     path("", include("jobfairs.urls")),
     path("", include("cms.returnees.urls")),

@@ -16,22 +16,43 @@ from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.access import Role
-from portal.audit import record_event
+from portal.access import Role, get_visible_or_404
+from portal.audit import PortalAudit, record_event
+from portal.cache import unreachable_since
 from portal.emails import invitation_from_token
-from portal.errors import DomainError
-from portal.forms import AcceptInvitationForm, AuditSearchForm, InviteStaffForm, LanguagePreferenceForm
-from portal.selectors import list_audit_events, list_team
+from portal.errors import DomainError, apply_domain_error
+from portal.forms import (
+    AcceptInvitationForm,
+    AuditSearchForm,
+    CentreForm,
+    CountryForm,
+    InviteStaffForm,
+    LanguagePreferenceForm,
+)
+from portal.health import failing_since
+from portal.http import AuthenticatedRequest
+from portal.selectors import (
+    list_audit_events,
+    list_countries_with_centres,
+    list_manageable_centres,
+    list_manageable_countries,
+    list_team,
+)
 from portal.services import (
     InvitationAccount,
     accept_invitation,
+    create_centre,
+    create_country,
     invitation_account,
     invite_staff,
     set_preferred_language,
+    update_centre,
+    update_country,
 )
 
 TEAM_ROLES = (Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.ADMIN)
@@ -43,7 +64,7 @@ def role_required(*roles: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.access.has_role(*roles):
                 raise Http404
             return view(request, *args, **kwargs)
@@ -53,18 +74,33 @@ def role_required(*roles: str) -> Callable:
     return decorator
 
 
+# Who may answer the language's home before the built-in page: an app above the foundation registers a
+# function in its AppConfig.ready (the information site: the editors' Wagtail home page), which returns a
+# response, or None to leave the home to the next one.
+_home_pages: list[Callable[[HttpRequest], HttpResponse | None]] = []
+
+
+def register_home_page(provider: Callable[[HttpRequest], HttpResponse | None]) -> None:
+    """Let `provider` answer the language's home (see `home`); registering twice changes nothing."""
+    if provider not in _home_pages:
+        _home_pages.append(provider)
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The language's home: the editors' Wagtail home page when there is one, else the built-in page."""
-    from cms.home import home_page_response
-
-    return home_page_response(request) or render(request, "portal/home.html")
+    for provider in _home_pages:
+        response = provider(request)
+        if response is not None:
+            return response
+    return render(request, "portal/home.html")
 
 
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Machine-readable health: each part "ok" or what failed; 503 when any part failed."""
+    """Machine-readable health: each part "ok" or what failed, and since when (portal/health.py); 503 when
+    any part failed."""
     checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
@@ -85,11 +121,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["cache"] = "ok" if cache.get("healthz") == "1" else "error: no round trip"
     except Exception as exc:
         checks["cache"] = f"error: {exc.__class__.__name__}"
-    healthy = all(value == "ok" for value in checks.values())
+    # Redis away: pages are served without it (portal/cache.py), so the node stays in (200, "degraded").
+    cache_down = unreachable_since() is not None
+    if cache_down:
+        checks["cache"] = "error: unreachable"
+    healthy = all(value == "ok" for name, value in checks.items() if not (name == "cache" and cache_down))
     checks["worker"] = _worker_health() if checks["database"] == "ok" else "unknown"
     # A stale worker does not take the web node out of the load balancer (503): it is "degraded".
-    status = "error" if not healthy else ("ok" if checks["worker"] in ("ok", "inline") else "degraded")
-    return JsonResponse({**checks, "status": status}, status=200 if healthy else 503)
+    whole = checks["worker"] in ("ok", "inline") and not cache_down
+    status = "error" if not healthy else ("ok" if whole else "degraded")
+    # Beside each failing part, since when it fails ("database_since": ISO time), the same on every process.
+    since = {f"{part}_since": at for part, at in failing_since(checks, now=timezone.now()).items()}
+    return JsonResponse({**checks, **since, "status": status}, status=200 if healthy else 503)
 
 
 def _worker_health() -> str:
@@ -115,7 +158,7 @@ def _worker_health() -> str:
 
 @login_required
 @require_GET
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: AuthenticatedRequest) -> HttpResponse:
     """Home of every member; returnees are sent to their own page."""
     access = request.access
     if not access.has_membership:
@@ -127,12 +170,13 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             return redirect("jobfairs:employer-dashboard")
         except NoReverseMatch:
             pass  # the job fairs app has no dashboard yet: the staff home lists the roles
-    return render(request, "portal/staff/home.html", {"memberships": access.memberships})
+    context = {"memberships": access.memberships, "sets_up": access.has_role(Role.ADMIN)}
+    return render(request, "portal/staff/home.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def me(request: HttpRequest) -> HttpResponse:
+def me(request: AuthenticatedRequest) -> HttpResponse:
     """The signed-in person's own page: language preference and account security."""
     form = LanguagePreferenceForm(request.POST or None, initial={"language": request.user.preferred_language})
     if request.method == "POST" and form.is_valid():
@@ -144,14 +188,14 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @role_required(*TEAM_ROLES)
 @require_GET
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(list_team(access=request.access), 50).get_page(request.GET.get("page"))
     return render(request, "portal/staff/team.html", {"page": page})
 
 
 @role_required(*TEAM_ROLES)
 @require_http_methods(["GET", "POST"])
-def staff_invite(request: HttpRequest) -> HttpResponse:
+def staff_invite(request: AuthenticatedRequest) -> HttpResponse:
     form = InviteStaffForm(request.POST or None, access=request.access)
     if request.method == "POST" and form.is_valid():
         try:
@@ -166,7 +210,7 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.DATA_PROTECTION_OFFICER)
 @require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     """Who did what: e.g. everyone who opened one client's case file. Searching is itself audited."""
     form = AuditSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -174,7 +218,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     if filters.get("client_code"):
         record_event(
-            actor=request.user, action="portal.audit.searched", details={"client_code": filters["client_code"]}
+            actor=request.user, action=PortalAudit.AUDIT_SEARCHED, details={"client_code": filters["client_code"]}
         )
     return render(request, "portal/staff/audit.html", {"form": form, "page": page})
 
@@ -228,3 +272,86 @@ def _login_url() -> str:
     from django.urls import reverse
 
     return reverse("account_login")
+
+
+# --- Countries and centres (administrators) ------------------------------------------------------------
+
+
+@role_required(Role.ADMIN)
+@require_GET
+def country_list(request: AuthenticatedRequest) -> HttpResponse:
+    """Every country with its settings and centres; where administrators set up the programme."""
+    countries = list_countries_with_centres(access=request.access)
+    return render(request, "portal/staff/countries.html", {"countries": countries})
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def country_create(request: AuthenticatedRequest) -> HttpResponse:
+    form = CountryForm(request.POST or None, access=request.access, new=True, initial={"retention_days": 5 * 365})
+    if request.method == "POST" and form.is_valid():
+        try:
+            country = create_country(access=request.access, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("%(country)s is set up. Now add its centres.") % {"country": country.name})
+            return redirect("portal:country-list")
+    return render(request, "portal/staff/country_form.html", {"form": form, "country": None})
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def country_update(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    country = get_visible_or_404(list_manageable_countries(access=request.access), pk=code.upper())
+    initial = {
+        "time_zone": country.timezone,
+        "languages": country.languages,
+        "phone_prefix": country.phone_prefix,
+        "retention_days": country.retention_days,
+        "is_partner_country": country.is_partner_country,
+    }
+    form = CountryForm(request.POST or None, access=request.access, new=False, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_country(access=request.access, actor=request.user, country=country, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("The changes to %(country)s are saved.") % {"country": country.name})
+            return redirect("portal:country-list")
+    return render(request, "portal/staff/country_form.html", {"form": form, "country": country})
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def centre_create(request: AuthenticatedRequest) -> HttpResponse:
+    initial = {"is_active": True, "country": request.GET.get("country", "").upper()[:2] or None}
+    form = CentreForm(request.POST or None, access=request.access, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            centre = create_centre(access=request.access, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("The centre %(name)s is open. Invite its staff next.") % {"name": centre.name})
+            return redirect("portal:country-list")
+    return render(request, "portal/staff/centre_form.html", {"form": form, "centre": None})
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def centre_update(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
+    centre = get_visible_or_404(list_manageable_centres(access=request.access), public_id=public_id)
+    fields = ("code", "name", "city", "address", "phone", "email", "opening_hours", "languages", "is_active")
+    initial = {"country": centre.country_id, **{name: getattr(centre, name) for name in fields}}
+    form = CentreForm(request.POST or None, access=request.access, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_centre(access=request.access, actor=request.user, centre=centre, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("The changes to %(name)s are saved.") % {"name": form.cleaned_data["name"]})
+            return redirect("portal:country-list")
+    return render(request, "portal/staff/centre_form.html", {"form": form, "centre": centre})

@@ -19,8 +19,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from counselling.consent import has_consent
 from counselling.models import ConsentPurpose
-from counselling.services import has_consent
 from portal.access import Role, unscoped
 from portal.models import Membership, User
 from referrals.links import link_for

@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
+from counselling.consent import has_consent
 from counselling.models import ConsentPurpose, Education, Sex
-from counselling.services import has_consent
 from portal.access import CASEWORK_ROLES, Access, get_visible_or_404
 from referrals.models import (
     AWAITING_ANSWER,

@@ -9,7 +9,6 @@ one transaction with a row lock on the referral.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -17,12 +16,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from counselling.consent import require_consent
 from counselling.models import CaseEvent, CaseFile, CaseStatus, ConsentPurpose
-from counselling.services import require_consent
+from portal import outbox
 from portal.access import CASEWORK_ROLES, Access, Role, unscoped
 from portal.audit import record_event
 from portal.errors import DomainError, NotAllowed
 from portal.models import User
+from referrals.audit import ReferralsAudit
 from referrals.models import (
     SEAT_STATUSES,
     Channel,
@@ -77,7 +78,7 @@ def _require_directory_editor(access: Access, country_id: str) -> None:
         raise NotAllowed(_("You can only maintain the directory of your own country."))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def save_organization(
     *, access: Access, actor: User, organization: Organization | None = None, **data: Any
 ) -> Organization:
@@ -89,11 +90,11 @@ def save_organization(
     for key, value in data.items():
         setattr(organization, key, value)
     organization.save()
-    record_event(actor=actor, action="referrals.organization.saved", target=organization)
+    record_event(actor=actor, action=ReferralsAudit.ORGANIZATION_SAVED, target=organization)
     return organization
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def add_location(
     *, access: Access, actor: User, organization: Organization, name: str, city: str, address: str = ""
 ) -> Location:
@@ -102,11 +103,11 @@ def add_location(
     location = Location.objects.create(
         organization=organization, name=name, city=city, address=address, country_id=organization.country_id
     )
-    record_event(actor=actor, action="referrals.location.added", target=location)
+    record_event(actor=actor, action=ReferralsAudit.LOCATION_ADDED, target=location)
     return location
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def save_service(
     *, access: Access, actor: User, service: Service | None = None, locations: list[Location] | None = None, **data: Any
 ) -> Service:
@@ -128,7 +129,7 @@ def save_service(
             raise DomainError(_("Choose places of this organisation."), field="locations")
         ServiceAtLocation.objects.filter(service=service).delete()
         ServiceAtLocation.objects.bulk_create([ServiceAtLocation(service=service, location=loc) for loc in locations])
-    record_event(actor=actor, action="referrals.service.saved", target=service)
+    record_event(actor=actor, action=ReferralsAudit.SERVICE_SAVED, target=service)
     return service
 
 
@@ -161,7 +162,7 @@ def _check_eligible(case: CaseFile, service: Service) -> None:
         raise DomainError(_("The client's age is outside the age range of this service."), field="service")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_referral(
     *,
     access: Access,
@@ -206,13 +207,13 @@ def create_referral(
     except IntegrityError as exc:
         raise DomainError(_("This client already has an open referral to this service.")) from exc
     _log(referral, actor, Channel.STAFF, "", S.DRAFT, "")
-    record_event(actor=actor, action="referrals.referral.created", target=referral, centre=case.centre_id)
+    record_event(actor=actor, action=ReferralsAudit.REFERRAL_CREATED, target=referral, centre=case.centre_id)
     if send:
         referral = send_referral(access=access, actor=actor, referral=referral)
     return referral
 
 
-@transaction.atomic
+@transaction.atomic  # not durable: `create_referral` sends within its own transaction
 def send_referral(*, access: Access, actor: User, referral: Referral) -> Referral:
     """Send a draft: to the waiting list when the service is full. The partner hears of it after commit."""
     _require_sender(access, referral)
@@ -229,30 +230,29 @@ def send_referral(*, access: Access, actor: User, referral: Referral) -> Referra
 
 
 def _notify_partner(referral_id: int, key: str) -> None:
-    """E-mail the partner after commit, through the outbox (kept when the broker is down, sent once)."""
-    from portal import outbox
-
+    """E-mail the partner after commit, through the outbox (kept when the broker is down, sent once per `key`)."""
     outbox.enqueue("referrals.tasks.send_referral_to_partner_task", kwargs={"referral_id": referral_id}, key=key)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cancel_referral(*, access: Access, actor: User, referral: Referral, note: str = "") -> Referral:
     """The sending centre withdraws a referral that has not been taken up yet."""
     _require_sender(access, referral)
     return _transition(referral, S.CANCELLED, side=SENDER, actor=actor, channel=Channel.STAFF, note=note)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def resend_link(*, access: Access, actor: User, referral: Referral) -> Referral:
     """Send the partner a new link; every older link stops working."""
     _require_sender(access, referral)
     locked = _lock(referral)
     if locked.is_final or locked.status == S.DRAFT:
         raise TransitionRefused(_("Only an open, sent referral can get a new link."))
+    nonce = new_link_nonce()
     with unscoped():
-        Referral.objects.filter(pk=locked.pk).update(link_nonce=new_link_nonce())
-    record_event(actor=actor, action="referrals.link.renewed", target=locked, centre=locked.centre_id)
-    _notify_partner(locked.pk, f"referral-link:{locked.public_id}:{uuid.uuid4().hex}")
+        Referral.objects.filter(pk=locked.pk).update(link_nonce=nonce)
+    record_event(actor=actor, action=ReferralsAudit.LINK_RENEWED, target=locked, centre=locked.centre_id)
+    _notify_partner(locked.pk, f"referral-link:{locked.public_id}:{nonce}")  # one e-mail per new link
     return locked
 
 
@@ -276,7 +276,7 @@ def answer_by_link(*, referral: Referral, to_status: str, note: str = "", outcom
     return _partner_move(referral, to_status, actor=None, channel=Channel.PARTNER_LINK, note=note, outcome=outcome)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def _partner_move(
     referral: Referral, to_status: str, *, actor: User | None, channel: str, note: str, outcome: str
 ) -> Referral:
@@ -354,7 +354,7 @@ def _move(
     _log(referral, actor, channel, from_status, to_status, note)
     record_event(
         actor=actor,
-        action="referrals.referral.status_changed",
+        action=ReferralsAudit.REFERRAL_STATUS_CHANGED,
         target=referral,
         centre=referral.centre_id,
         details={"from": from_status, "to": to_status, "channel": channel},

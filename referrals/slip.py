@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from portal.pdf import write_pdf
 from portal.qr import qr_svg
 from referrals.links import link_for
 from referrals.models import Referral
@@ -12,8 +13,6 @@ from referrals.models import Referral
 
 def render_slip(referral: Referral, *, language: str) -> bytes:
     """The slip as PDF bytes, in `language` (right-to-left where it is); only a sent, open referral has one."""
-    from weasyprint import HTML
-
     link = link_for(referral)
     # The slip travels with the client to the partner: it names the referral, never the client, and carries
     # no free text; the template gets these facts, not the referral.
@@ -30,4 +29,4 @@ def render_slip(referral: Referral, *, language: str) -> bytes:
             "referrals/slip.html",
             {"slip": slip, "qr": qr_svg(link), "link": link, "LANGUAGE_BIDI": translation.get_language_bidi()},
         )
-    return HTML(string=html).write_pdf()
+    return write_pdf(html)

@@ -15,12 +15,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from counselling import selectors as case_selectors
-from counselling.views import _apply_error
+from counselling.audit import CounsellingAudit
 from portal.access import CASEWORK_ROLES, Role
 from portal.audit import record_event, record_read
-from portal.errors import DomainError
+from portal.errors import DomainError, apply_domain_error
+from portal.http import AuthenticatedRequest
+from portal.models import Country
 from portal.views import role_required
 from referrals import selectors, services
+from referrals.audit import ReferralsAudit
 from referrals.forms import (
     BoardFilterForm,
     DirectoryFilterForm,
@@ -43,7 +46,7 @@ DIRECTORY_ROLES = (*CASEWORK_ROLES, Role.COUNTRY_COORDINATOR)
 
 @role_required(*DIRECTORY_ROLES)
 @require_GET
-def service_list(request: HttpRequest) -> HttpResponse:
+def service_list(request: AuthenticatedRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     filters = selectors.DirectoryFilter(**form.cleaned_data) if form.is_valid() else selectors.DirectoryFilter()
     page = Paginator(selectors.list_services(filters=filters), 50).get_page(request.GET.get("page"))
@@ -57,14 +60,14 @@ def service_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _editable_organizations(request: HttpRequest) -> Any:
+def _editable_organizations(request: AuthenticatedRequest) -> Any:
     countries = request.access.countries_of(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR)
     return Organization.objects.filter(country_id__in=countries).order_by("name")
 
 
 @role_required(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def service_edit(request: HttpRequest, public_id: UUID | None = None) -> HttpResponse:
+def service_edit(request: AuthenticatedRequest, public_id: UUID | None = None) -> HttpResponse:
     """Create a service, or change one of the user's country."""
     organizations = _editable_organizations(request)
     service = None
@@ -81,29 +84,27 @@ def service_edit(request: HttpRequest, public_id: UUID | None = None) -> HttpRes
         try:
             services.save_service(access=request.access, actor=request.user, service=service, **data)
         except DomainError as error:
-            _apply_error(form, error)
+            apply_domain_error(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("referrals:service-list")
     return render(request, "referrals/service_form.html", {"form": form, "service": service})
 
 
-def _editable_countries(request: HttpRequest) -> Any:
-    from portal.models import Country
-
+def _editable_countries(request: AuthenticatedRequest) -> Any:
     return Country.objects.filter(code__in=request.access.countries_of(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR))
 
 
 @role_required(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR)
 @require_GET
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: AuthenticatedRequest) -> HttpResponse:
     organizations = _editable_organizations(request).select_related("country").prefetch_related("locations")
     return render(request, "referrals/organization_list.html", {"organizations": organizations})
 
 
 @role_required(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def organization_edit(request: HttpRequest, public_id: UUID | None = None) -> HttpResponse:
+def organization_edit(request: AuthenticatedRequest, public_id: UUID | None = None) -> HttpResponse:
     """Create a partner organisation, or change one of the user's country, and add its places."""
     organization = None
     if public_id is not None:
@@ -123,7 +124,7 @@ def organization_edit(request: HttpRequest, public_id: UUID | None = None) -> Ht
                 access=request.access, actor=request.user, organization=organization, **data
             )
         except DomainError as error:
-            _apply_error(form, error)
+            apply_domain_error(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("referrals:organization-edit", public_id=saved.public_id)
@@ -146,7 +147,7 @@ def organization_edit(request: HttpRequest, public_id: UUID | None = None) -> Ht
 
 @casework
 @require_http_methods(["GET", "POST"])
-def referral_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def referral_create(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     case = case_selectors.get_case(access=request.access, public_id=public_id)
     form = ReferralForm(request.POST or None, services=selectors.services_for_case(country_code=case.centre.country_id))
     if request.method == "POST" and form.is_valid():
@@ -164,18 +165,18 @@ def referral_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 send=not data["save_as_draft"],
             )
         except DomainError as error:
-            _apply_error(form, error)
+            apply_domain_error(form, error)
         else:
             messages.success(request, _("Referral %(code)s saved.") % {"code": referral.code})
             return redirect("referrals:referral-detail", public_id=referral.public_id)
     if request.method == "GET":
-        record_read(request, case, action="counselling.case.viewed")  # the page names the client
+        record_read(request, case, action=CounsellingAudit.CASE_VIEWED)  # the page names the client
     return render(request, "referrals/referral_form.html", {"form": form, "case": case, "client": case.client})
 
 
 @casework
 @require_GET
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthenticatedRequest) -> HttpResponse:
     form = BoardFilterForm(request.GET or None)
     status = service_id = ""
     if form.is_valid():
@@ -195,9 +196,9 @@ def _filters_query(request: HttpRequest) -> str:
 
 @casework
 @require_GET
-def referral_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def referral_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     referral = selectors.get_sent_referral(access=request.access, public_id=public_id)
-    record_event(actor=request.user, action="referrals.referral.viewed", target=referral, centre=referral.centre_id)
+    record_event(actor=request.user, action=ReferralsAudit.REFERRAL_VIEWED, target=referral, centre=referral.centre_id)
     return render(
         request,
         "referrals/referral_detail.html",
@@ -209,7 +210,7 @@ def referral_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
-def _sender_action(request: HttpRequest, public_id: UUID, action: Any, success: str) -> HttpResponse:
+def _sender_action(request: AuthenticatedRequest, public_id: UUID, action: Any, success: str) -> HttpResponse:
     referral = selectors.get_sent_referral(access=request.access, public_id=public_id)
     try:
         action(access=request.access, actor=request.user, referral=referral)
@@ -222,19 +223,19 @@ def _sender_action(request: HttpRequest, public_id: UUID, action: Any, success: 
 
 @casework
 @require_POST
-def referral_send(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def referral_send(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     return _sender_action(request, public_id, services.send_referral, _("Referral sent."))
 
 
 @casework
 @require_POST
-def referral_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def referral_cancel(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     return _sender_action(request, public_id, services.cancel_referral, _("Referral cancelled."))
 
 
 @casework
 @require_POST
-def referral_resend(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def referral_resend(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     return _sender_action(
         request, public_id, services.resend_link, _("A new link was sent; older links no longer work.")
     )
@@ -242,10 +243,10 @@ def referral_resend(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @casework
 @require_GET
-def referral_slip(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def referral_slip(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     # Only an open referral that was sent has a partner link, so only it has a slip: a draft's slip is a 404.
     referral = selectors.get_referral_with_slip(access=request.access, public_id=public_id)
-    record_event(actor=request.user, action="referrals.slip.printed", target=referral, centre=referral.centre_id)
+    record_event(actor=request.user, action=ReferralsAudit.SLIP_PRINTED, target=referral, centre=referral.centre_id)
     response = HttpResponse(render_slip(referral, language=translation.get_language()), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{referral.code}.pdf"'
     return response
@@ -256,7 +257,7 @@ def referral_slip(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @role_required(Role.PARTNER)
 @require_GET
-def partner_inbox(request: HttpRequest) -> HttpResponse:
+def partner_inbox(request: AuthenticatedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     after = selectors.Cursor.parse(request.GET.get("after"))
     page = selectors.list_inbox(access=request.access, status=status, after=after)
@@ -276,7 +277,7 @@ def _answer_page(
                 outcome=form.cleaned_data["outcome"],
             )
         except DomainError as error:
-            _apply_error(form, error)
+            apply_domain_error(form, error)
         else:
             messages.success(request, _("Thank you. Your answer was saved."))
             return redirect(request.path)
@@ -292,11 +293,11 @@ def _answer_page(
 
 @role_required(Role.PARTNER)
 @require_http_methods(["GET", "POST"])
-def partner_referral(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def partner_referral(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     referral = selectors.get_received_referral(access=request.access, public_id=public_id)
     record_event(
         actor=request.user,
-        action="referrals.referral.viewed",
+        action=ReferralsAudit.REFERRAL_VIEWED,
         target=referral,
         centre=referral.centre_id,
         details={"channel": "partner_account"},
@@ -315,7 +316,7 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
     check = check_token(token)
     if check.problem:
         record_event(
-            actor=None, action="referrals.link.refused", target=check.referral, details={"problem": check.problem}
+            actor=None, action=ReferralsAudit.LINK_REFUSED, target=check.referral, details={"problem": check.problem}
         )
         return render(
             request,
@@ -326,7 +327,7 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
     referral = check.referral
     record_event(
         actor=None,
-        action="referrals.link.used",
+        action=ReferralsAudit.LINK_USED,
         target=referral,
         centre=referral.centre_id,
         details={"method": request.method},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -14,11 +16,23 @@ from portal.access import Role
 from portal.models import Centre, Country, Membership, User
 from referrals.models import Organization, OrganizationType
 
+
+class ModelFactory[T](factory.django.DjangoModelFactory[T]):
+    """A Django model factory whose instances type-check as the model (`ClientFactory()` is a `Client`)."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+        # factory_boy builds the instance in its metaclass; this tells mypy what comes out.
+        def __new__(cls, *args: Any, **kwargs: Any) -> T: ...  # type: ignore[misc]
+
+
 TEST_PASSWORD = "correct-horse-battery-staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-class CountryFactory(factory.django.DjangoModelFactory):
+class CountryFactory(ModelFactory[Country]):
     class Meta:
         model = Country
         django_get_or_create = ("code",)
@@ -29,7 +43,7 @@ class CountryFactory(factory.django.DjangoModelFactory):
     phone_prefix = "+233"
 
 
-class CentreFactory(factory.django.DjangoModelFactory):
+class CentreFactory(ModelFactory[Centre]):
     class Meta:
         model = Centre
 
@@ -41,7 +55,7 @@ class CentreFactory(factory.django.DjangoModelFactory):
     languages = ["en"]
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(ModelFactory[Organization]):
     class Meta:
         model = Organization
 
@@ -50,7 +64,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     country = factory.SubFactory(CountryFactory)
 
 
-class EmployerFactory(factory.django.DjangoModelFactory):
+class EmployerFactory(ModelFactory[Employer]):
     class Meta:
         model = Employer
 
@@ -59,7 +73,7 @@ class EmployerFactory(factory.django.DjangoModelFactory):
     vetting_status = VettingStatus.VERIFIED
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -74,7 +88,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(ModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -92,7 +106,7 @@ def has_totp(user: User) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-class ClientFactory(factory.django.DjangoModelFactory):
+class ClientFactory(ModelFactory[Client]):
     class Meta:
         model = Client
 
@@ -106,15 +120,15 @@ class ClientFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class: type, *args: object, **kwargs: object) -> Client:
-        from counselling.services import _search_columns
+        from counselling.services import search_columns
 
         client = model_class(*args, **kwargs)
-        _search_columns(client)
+        search_columns(client)
         client.save()
         return client
 
 
-class CaseFactory(factory.django.DjangoModelFactory):
+class CaseFactory(ModelFactory[CaseFile]):
     class Meta:
         model = CaseFile
 
@@ -123,7 +137,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     status = CaseStatus.ACTIVE
 
 
-class SessionFactory(factory.django.DjangoModelFactory):
+class SessionFactory(ModelFactory[Session]):
     class Meta:
         model = Session
 

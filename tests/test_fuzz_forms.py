@@ -482,8 +482,8 @@ def test_language_preference_and_audit_search_survive_any_text(client, manager, 
 
 @pytest.fixture
 def site_home(db: None):
-    from cms.demo import Spec, _ensure_page, _point_site_at, _root, ensure_locales
     from cms.models import HomePage
+    from devtools.demo.cms import Spec, _ensure_page, _point_site_at, _root, ensure_locales
 
     locales = ensure_locales()
     page, _created = _ensure_page(_root(locales["en"]), Spec(HomePage, "home", "Home", {"intro": "Hi."}), locales["en"])
@@ -539,7 +539,7 @@ def test_returnee_profile_form_survives_any_text(client, returnee, full_name, sk
 
 @pytest.fixture
 def queued_request(centre_a):
-    from counselling.intake import request_appointment
+    from counselling.services import request_appointment
 
     return request_appointment(
         centre=centre_a, user=None, name="Ama Mensah", contact="+233241234567", preferred_channel="phone", topic="other"

@@ -64,7 +64,7 @@ def test_catalogues_hold_every_message_of_the_code(tmp_path: Path) -> None:
         if os.environ.get("CI"):
             pytest.fail("GNU gettext (xgettext) is needed in CI to check the catalogues")
         pytest.skip("xgettext is not installed: cannot re-extract messages here")
-    for name in ("portal", "counselling", "referrals", "jobfairs", "cms", "manage.py"):
+    for name in ("portal", "counselling", "referrals", "jobfairs", "cms", "reports", "devtools", "manage.py"):
         source = ROOT / name
         target = tmp_path / name
         if source.is_dir():

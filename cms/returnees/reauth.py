@@ -20,6 +20,8 @@ from allauth.core.internal.cryptokit import compare_user_code
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from portal.http import AuthenticatedRequest
+
 SESSION_KEY = "returnees_reauth_code"
 CODE_TIMEOUT = 5 * 60
 MAX_ATTEMPTS = 3
@@ -57,10 +59,10 @@ def start(request: HttpRequest, code: str) -> None:
 
 def has_pending(request: HttpRequest) -> bool:
     state = request.session.get(SESSION_KEY)
-    return bool(state) and time.time() - state["at"] <= CODE_TIMEOUT
+    return state is not None and time.time() - state["at"] <= CODE_TIMEOUT
 
 
-def check(request: HttpRequest, code: str) -> bool:
+def check(request: AuthenticatedRequest, code: str) -> bool:
     """Compare an entered code; three wrong tries or an old code end the attempt."""
     state = request.session.get(SESSION_KEY)
     if not state or time.time() - state["at"] > CODE_TIMEOUT:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import formats
@@ -11,6 +12,11 @@ from django.utils.translation import gettext as _
 
 from cms.returnees.models import ReturneeConsent, ReturneeProfile, SavedOpportunity
 from portal.access import Access, unscoped
+
+if TYPE_CHECKING:
+    from counselling.models import AppointmentRequest, Client
+    from jobfairs.models import Registration
+    from referrals.models import Referral
 
 
 def get_profile(*, access: Access) -> ReturneeProfile | None:
@@ -53,9 +59,11 @@ def saved_keys(*, access: Access) -> set[tuple[str, int]]:
     return keys
 
 
-def list_appointment_requests(*, access: Access) -> QuerySet[Any]:
+def list_appointment_requests(*, access: Access) -> QuerySet[AppointmentRequest]:
     from counselling.models import AppointmentRequest
 
+    if access.user_id is None:
+        return AppointmentRequest.objects.none()
     return (
         AppointmentRequest.objects.visible_to(access)
         .filter(user_id=access.user_id)
@@ -64,7 +72,7 @@ def list_appointment_requests(*, access: Access) -> QuerySet[Any]:
     )
 
 
-def get_linked_client(*, access: Access) -> Any:
+def get_linked_client(*, access: Access) -> Client | None:
     """The client record linked to this account, if any (only to know whose referrals to show)."""
     from counselling.models import Client
 
@@ -85,10 +93,10 @@ class ReferralStatusLine:
     organisation: str
     text: str
     status: str
-    updated_at: Any
+    updated_at: datetime
 
 
-def plain_status(referral: Any) -> str:
+def plain_status(referral: Referral) -> str:
     """A referral's status in words a returnee understands; never a note, a reason or a name of staff."""
     from referrals.models import ReferralStatus
 
@@ -116,7 +124,7 @@ def plain_status(referral: Any) -> str:
     return _("Cancelled")
 
 
-def list_my_referrals(*, access: Access, client: Any = None) -> list[ReferralStatusLine]:
+def list_my_referrals(*, access: Access, client: Client | None = None) -> list[ReferralStatusLine]:
     """The referrals made for the client record linked to this account, in plain words (drafts left out)."""
     from referrals.models import Referral, ReferralStatus
 
@@ -151,9 +159,9 @@ def list_my_referrals(*, access: Access, client: Any = None) -> list[ReferralSta
 
 @dataclass(frozen=True)
 class Dashboard:
-    registrations: list[Any]
+    registrations: list[Registration]
     saved: list[SavedOpportunity]
-    appointments: list[Any]
+    appointments: list[AppointmentRequest]
     referrals: list[ReferralStatusLine]
     linked: bool
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+from uuid import UUID
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -17,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.returnees.audit import ReturneesAudit
 from cms.returnees.models import ConsentPurpose, ReturneeConsent, ReturneeProfile, SavedOpportunity
 from counselling.documents import safe_name, sniff
 from counselling.models import Client
@@ -24,6 +26,10 @@ from portal.access import CASEWORK_ROLES, Access, unscoped
 from portal.audit import record_event
 from portal.errors import DomainError, NotAllowed
 from portal.models import User
+
+if TYPE_CHECKING:
+    from jobfairs.models import JobFair, Vacancy
+    from referrals.models import Service
 
 MAX_CV_BYTES = 5 * 1024 * 1024
 LINK_CODE_DAYS = 7
@@ -47,7 +53,7 @@ class InspectedCV:
     name: str
 
 
-def inspect_cv(upload: UploadedFile) -> InspectedCV:
+def inspect_cv(upload: UploadedFile[bytes]) -> InspectedCV:
     """Check a CV by its content (never its name) and size; a clear, translated error otherwise.
 
     Reads at most `MAX_CV_BYTES + 1` bytes and never unpacks the archive of a Word or OpenDocument file.
@@ -79,9 +85,9 @@ def ensure_profile(*, user: User) -> ReturneeProfile:
     return profile
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_profile(
-    *, access: Access, actor: User, full_name: str, cv: UploadedFile | None = None, **data: Any
+    *, access: Access, actor: User, full_name: str, cv: UploadedFile[bytes] | None = None, **data: object
 ) -> ReturneeProfile:
     """Save the profile; a new CV replaces the old one (the old file is removed after commit).
 
@@ -112,28 +118,31 @@ def update_profile(
         actor.full_name = full_name
         actor.save(update_fields=["full_name"])
     record_event(
-        actor=actor, action="returnees.profile.updated", target=profile, details={"cv_replaced": inspected is not None}
+        actor=actor,
+        action=ReturneesAudit.PROFILE_UPDATED,
+        target=profile,
+        details={"cv_replaced": inspected is not None},
     )
     return profile
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def remove_cv(*, access: Access, actor: User) -> ReturneeProfile:
     """Delete the CV file and its details."""
     _require_returnee(access)
     profile = ensure_profile(user=actor)
-    if profile.cv:
-        name, storage = profile.cv.name, profile.cv.storage
+    if name := profile.cv.name:
+        storage = profile.cv.storage
         transaction.on_commit(lambda: storage.delete(name))
     profile.cv = ""
     profile.cv_name = profile.cv_content_type = ""
     profile.cv_size = profile.cv_uploaded_at = None
     profile.save(update_fields=["cv", "cv_name", "cv_content_type", "cv_size", "cv_uploaded_at"])
-    record_event(actor=actor, action="returnees.cv.removed", target=profile)
+    record_event(actor=actor, action=ReturneesAudit.CV_REMOVED, target=profile)
     return profile
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def set_consent(*, access: Access, actor: User, purpose: str, give: bool) -> ReturneeConsent | None:
     """Give a consent (a new row, with its time) or withdraw the active one (its withdrawal time is kept).
 
@@ -155,17 +164,17 @@ def set_consent(*, access: Access, actor: User, purpose: str, give: bool) -> Ret
         if active is not None:
             return active
         consent = ReturneeConsent.objects.create(user=actor, purpose=purpose)
-        record_event(actor=actor, action="returnees.consent.given", target=consent, details={"purpose": purpose})
+        record_event(actor=actor, action=ReturneesAudit.CONSENT_GIVEN, target=consent, details={"purpose": purpose})
         return consent
     if active is None:
         return None
     active.withdrawn_at = timezone.now()
     active.save(update_fields=["withdrawn_at"])
-    record_event(actor=actor, action="returnees.consent.withdrawn", target=active, details={"purpose": purpose})
+    record_event(actor=actor, action=ReturneesAudit.CONSENT_WITHDRAWN, target=active, details={"purpose": purpose})
     return active
 
 
-def _opportunity(kind: str, public_id: Any) -> tuple[str, Any]:
+def _opportunity(kind: str, public_id: UUID | str) -> tuple[str, Service | JobFair | Vacancy]:
     """The public object behind a save button; unpublished or unknown is 404."""
     from jobfairs.models import JobFair, Vacancy
     from referrals.models import Service
@@ -182,8 +191,8 @@ def _opportunity(kind: str, public_id: Any) -> tuple[str, Any]:
     raise NotAllowed(_("This page does not exist."))
 
 
-@transaction.atomic
-def save_opportunity(*, access: Access, actor: User, kind: str, public_id: Any) -> SavedOpportunity:
+@transaction.atomic(durable=True)
+def save_opportunity(*, access: Access, actor: User, kind: str, public_id: UUID | str) -> SavedOpportunity:
     """Keep a service, fair or vacancy on the returnee's list; saving twice keeps one."""
     _require_returnee(access)
     field, target = _opportunity(kind, public_id)
@@ -195,22 +204,22 @@ def save_opportunity(*, access: Access, actor: User, kind: str, public_id: Any) 
             saved = SavedOpportunity.objects.create(user=actor, **{field: target})
     except IntegrityError:  # a double click: the other request saved it
         return SavedOpportunity.objects.visible_to(access).get(**{field: target})
-    record_event(actor=actor, action="returnees.opportunity.saved", target=saved, details={"kind": field})
+    record_event(actor=actor, action=ReturneesAudit.OPPORTUNITY_SAVED, target=saved, details={"kind": field})
     return saved
 
 
-@transaction.atomic
-def unsave_opportunity(*, access: Access, actor: User, kind: str, public_id: Any) -> None:
+@transaction.atomic(durable=True)
+def unsave_opportunity(*, access: Access, actor: User, kind: str, public_id: UUID | str) -> None:
     """Take an opportunity off the list (it need not be public any more)."""
     _require_returnee(access)
     if kind not in ("service", "fair", "vacancy"):
         raise NotAllowed(_("This page does not exist."))
     deleted, _rows = SavedOpportunity.objects.visible_to(access).filter(**{f"{kind}__public_id": public_id}).delete()
     if deleted:
-        record_event(actor=actor, action="returnees.opportunity.unsaved", details={"kind": kind})
+        record_event(actor=actor, action=ReturneesAudit.OPPORTUNITY_UNSAVED, details={"kind": kind})
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def issue_link_code(*, access: Access, actor: User) -> ReturneeProfile:
     """A new one-time code (valid 7 days) the returnee gives a counsellor to link their client record."""
     from cms.returnees.models import new_link_code
@@ -220,11 +229,11 @@ def issue_link_code(*, access: Access, actor: User) -> ReturneeProfile:
     profile.link_code = new_link_code()
     profile.link_code_expires_at = timezone.now() + dt.timedelta(days=LINK_CODE_DAYS)
     profile.save(update_fields=["link_code", "link_code_expires_at"])
-    record_event(actor=actor, action="returnees.link_code.issued", target=profile)
+    record_event(actor=actor, action=ReturneesAudit.LINK_CODE_ISSUED, target=profile)
     return profile
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def link_client(*, access: Access, actor: User, client: Client, code: str) -> Client:
     """A counsellor links a client of their centre to the portal account that shows `code`.
 
@@ -253,11 +262,11 @@ def link_client(*, access: Access, actor: User, client: Client, code: str) -> Cl
     client.save(update_fields=["portal_account"])
     profile.link_code, profile.link_code_expires_at = "", None
     profile.save(update_fields=["link_code", "link_code_expires_at"])
-    record_event(actor=actor, action="returnees.client.linked", target=client, centre=client.centre_id)
+    record_event(actor=actor, action=ReturneesAudit.CLIENT_LINKED, target=client, centre=client.centre_id)
     return client
 
 
-@transaction.atomic
+@transaction.atomic  # not durable: also part of deleting the account (dataprotection.delete_my_account)
 def unlink_client(*, access: Access, actor: User) -> None:
     """The returnee ends the link to their client record; the centre's case stays as it is."""
     _require_returnee(access)
@@ -267,4 +276,4 @@ def unlink_client(*, access: Access, actor: User) -> None:
         return
     client.portal_account = None
     client.save(update_fields=["portal_account"])
-    record_event(actor=actor, action="returnees.client.unlinked", target=client, centre=client.centre_id)
+    record_event(actor=actor, action=ReturneesAudit.CLIENT_UNLINKED, target=client, centre=client.centre_id)

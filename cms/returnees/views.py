@@ -16,14 +16,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cms.returnees import privacy, reauth, selectors, services
+from cms.returnees import dataprotection, reauth, selectors, services
 from cms.returnees.forms import CodeForm, LinkCodeForm, ProfileForm
 from cms.returnees.models import ConsentPurpose
+from counselling.audit import CounsellingAudit
 from counselling.selectors import get_client
 from jobfairs.views import returnee_only
 from portal.access import CASEWORK_ROLES
 from portal.audit import record_read
-from portal.errors import DomainError, NotAllowed
+from portal.errors import DomainError, NotAllowed, apply_domain_error
+from portal.http import AuthenticatedRequest
 from portal.views import role_required
 
 casework = role_required(*CASEWORK_ROLES)
@@ -47,14 +49,14 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 @returnee_only
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     """My page: fairs and meetings, saved opportunities, appointment requests, referrals in plain words."""
     return render(request, "returnees/dashboard.html", {"d": selectors.dashboard(access=request.access)})
 
 
 @returnee_only
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     current = selectors.get_profile(access=request.access)
     initial = {"full_name": request.user.full_name}
     if current is not None:
@@ -65,9 +67,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         try:
             services.update_profile(access=request.access, actor=request.user, **data)
         except DomainError as error:
-            if isinstance(error, NotAllowed):
-                raise Http404 from error
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+            apply_domain_error(form, error)
         else:
             messages.success(request, _("Your profile was saved."))
             return redirect("returnees:profile")
@@ -91,7 +91,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @returnee_only
 @require_GET
-def cv_download(request: HttpRequest) -> FileResponse:
+def cv_download(request: AuthenticatedRequest) -> FileResponse:
     """The owner's CV, as a download only (never shown inline)."""
     current = selectors.get_profile(access=request.access)
     if current is None or not current.cv:
@@ -106,7 +106,7 @@ def cv_download(request: HttpRequest) -> FileResponse:
 
 @returnee_only
 @require_POST
-def cv_delete(request: HttpRequest) -> HttpResponse:
+def cv_delete(request: AuthenticatedRequest) -> HttpResponse:
     services.remove_cv(access=request.access, actor=request.user)
     messages.success(request, _("Your CV was deleted."))
     return redirect("returnees:profile")
@@ -114,7 +114,7 @@ def cv_delete(request: HttpRequest) -> HttpResponse:
 
 @returnee_only
 @require_POST
-def consent(request: HttpRequest, purpose: str) -> HttpResponse:
+def consent(request: AuthenticatedRequest, purpose: str) -> HttpResponse:
     """Give (`give=1`) or withdraw a consent; both are kept with their time."""
     give = request.POST.get("give") == "1"
     try:
@@ -130,7 +130,7 @@ def consent(request: HttpRequest, purpose: str) -> HttpResponse:
 
 @returnee_only
 @require_POST
-def link_code(request: HttpRequest) -> HttpResponse:
+def link_code(request: AuthenticatedRequest) -> HttpResponse:
     services.issue_link_code(access=request.access, actor=request.user)
     messages.success(request, _("Give this code to your counsellor. It works once, for 7 days."))
     return redirect("returnees:profile")
@@ -138,7 +138,7 @@ def link_code(request: HttpRequest) -> HttpResponse:
 
 @returnee_only
 @require_POST
-def unlink(request: HttpRequest) -> HttpResponse:
+def unlink(request: AuthenticatedRequest) -> HttpResponse:
     services.unlink_client(access=request.access, actor=request.user)
     messages.success(request, _("Your account is no longer linked to your file at the centre."))
     return redirect("returnees:profile")
@@ -146,13 +146,13 @@ def unlink(request: HttpRequest) -> HttpResponse:
 
 @returnee_only
 @require_GET
-def saved_list(request: HttpRequest) -> HttpResponse:
+def saved_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "returnees/saved.html", {"saved": selectors.list_saved(access=request.access)})
 
 
 @returnee_only
 @require_POST
-def saved_toggle(request: HttpRequest, kind: str, public_id: UUID) -> HttpResponse:
+def saved_toggle(request: AuthenticatedRequest, kind: str, public_id: UUID) -> HttpResponse:
     """Save (`save=1`) or unsave a service, a fair or a vacancy; back to the page the button was on."""
     try:
         if request.POST.get("save") == "1":
@@ -170,15 +170,15 @@ def saved_toggle(request: HttpRequest, kind: str, public_id: UUID) -> HttpRespon
 
 @returnee_only
 @require_GET
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "returnees/data.html")
 
 
 @returnee_only
 @reauth.recent_reauthentication_required
 @require_GET
-def data_json(request: HttpRequest) -> HttpResponse:
-    data = privacy.export_my_data(access=request.access, actor=request.user, fmt="json")
+def data_json(request: AuthenticatedRequest) -> HttpResponse:
+    data = dataprotection.export_my_data(access=request.access, actor=request.user, fmt="json")
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
     )
@@ -190,9 +190,9 @@ def data_json(request: HttpRequest) -> HttpResponse:
 @returnee_only
 @reauth.recent_reauthentication_required
 @require_GET
-def data_pdf(request: HttpRequest) -> HttpResponse:
-    data = privacy.export_my_data(access=request.access, actor=request.user, fmt="pdf")
-    pdf = privacy.render_my_data_pdf(data, language=request.LANGUAGE_CODE)
+def data_pdf(request: AuthenticatedRequest) -> HttpResponse:
+    data = dataprotection.export_my_data(access=request.access, actor=request.user, fmt="pdf")
+    pdf = dataprotection.render_my_data_pdf(data, language=request.LANGUAGE_CODE)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="my-data.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -202,12 +202,12 @@ def data_pdf(request: HttpRequest) -> HttpResponse:
 @returnee_only
 @reauth.recent_reauthentication_required
 @require_http_methods(["GET", "POST"])
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthenticatedRequest) -> HttpResponse:
     """Delete my account, after re-authentication and a ticked confirmation; then sign out."""
     unconfirmed = False
     if request.method == "POST":
         if request.POST.get("confirm") == "yes":
-            privacy.delete_my_account(access=request.access, actor=request.user)
+            dataprotection.delete_my_account(access=request.access, actor=request.user)
             logout(request)
             messages.success(request, _("Your account was deleted. Thank you for using the portal."))
             return redirect("portal:home")
@@ -217,7 +217,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 @returnee_only
 @require_http_methods(["GET", "POST"])
-def reauthenticate(request: HttpRequest) -> HttpResponse:
+def reauthenticate(request: AuthenticatedRequest) -> HttpResponse:
     """Confirm it is you with a fresh SMS code (accounts without a password)."""
     from django.urls import reverse
 
@@ -250,7 +250,7 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
 
 @casework
 @require_http_methods(["GET", "POST"])
-def client_link(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_link(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     """A counsellor links a client of their centre to the portal account whose link code the client gives."""
     client = get_client(access=request.access, public_id=public_id)
     form = LinkCodeForm(request.POST or None)
@@ -270,5 +270,5 @@ def client_link(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 return redirect("counselling:case-detail", public_id=case.public_id)
             return redirect("returnees:client-link", public_id=client.public_id)
     if request.method == "GET":
-        record_read(request, client)
+        record_read(request, client, action=CounsellingAudit.CLIENT_VIEWED)
     return render(request, "returnees/client_link.html", {"form": form, "client": client})

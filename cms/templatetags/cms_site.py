@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from django import template
 from django.utils.translation import get_language
@@ -13,7 +13,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("cms/help_contacts.html", takes_context=True)
-def help_contacts(context: template.Context) -> dict[str, Any]:
+def help_contacts(context: template.Context) -> Mapping[str, object]:
     """The footer's help numbers: the page's country, else every country in a <details> list.
 
     Only on the information site (a Wagtail page, or a view that asks with `show_help_contacts`),

@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from wagtail.models import Locale, Page
 
-from cms.demo import Spec, _ensure_page, _point_site_at, _root, ensure_locales, translate_page
 from cms.models import HomePage
+from devtools.demo.cms import Spec, _ensure_page, _point_site_at, _root, ensure_locales, translate_page
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 

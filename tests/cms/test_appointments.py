@@ -9,7 +9,7 @@ from django.utils import translation
 from cms.models import CentrePage, CountryPage
 from counselling.models import AppointmentRequest, AppointmentStatus
 from portal.access import unscoped
-from portal.models import AuditEvent
+from tests.audit import assert_audited
 from tests.factories import CentreFactory, CountryFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +58,7 @@ def test_valid_request_lands_in_its_centre_queue_only(client, centre_page, centr
     assert (row.centre, row.status, row.user) == (centre_a, AppointmentStatus.NEW, None)
     assert row.contact == "+233241234567"  # normalised with the centre's country
     assert row.consent_given_at is not None
-    with unscoped():
-        assert AuditEvent.objects.filter(action="counselling.appointment.requested", target_id=str(row.public_id))
+    assert_audited("counselling.appointment.requested", target=row, centre=centre_a)
     assert list(AppointmentRequest.objects.visible_to(counsellor.user)) == [row]
     assert list(AppointmentRequest.objects.visible_to(outsider.user)) == []
     assert client.get(response["Location"]).status_code == 200

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cms.demo import HELP_CONTACTS, seed_help_contacts
 from cms.models import CentrePage, CountryPage, HelpContact, InformationPage, Topic
+from devtools.demo.cms import HELP_CONTACTS, seed_help_contacts
 from tests.cms.conftest import LANGUAGE_CODES
 from tests.factories import CountryFactory
 

@@ -6,8 +6,8 @@ import pytest
 from wagtail.models import Locale, Page
 from wagtail_localize.models import StringTranslation, TranslationSource
 
-from cms import demo
 from cms.models import InformationPage
+from devtools.demo import cms as demo
 from tests.cms.conftest import LANGUAGE_CODES
 from tests.conftest import rows_for_the_module
 from tests.factories import CentreFactory, CountryFactory

@@ -10,8 +10,8 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from cms import views
-from cms.demo import callout, faq
 from cms.models import CentrePage, CountryPage, InformationPage, NewsPage, OpportunitiesPage, Topic, TopicIndexPage
+from devtools.demo.cms import callout, faq
 from referrals.models import Delivery
 from tests.cms.conftest import LANGUAGE_CODES
 from tests.factories import CentreFactory, CountryFactory, EmployerFactory

@@ -7,6 +7,9 @@ import pytest
 from tests.access import only
 
 CASEWORKERS = ["counsellor", "centre_manager"]
+DATA_SUBJECT_STAFF = ["centre_manager", "dpo"]
+# The retention status, like the record of processing (tests/portal/access_rows.py).
+OVERSIGHT = ["centre_manager", "country_coordinator", "dpo", "admin"]
 
 
 def _case_in_centre_a(request: pytest.FixtureRequest):
@@ -78,7 +81,7 @@ def transfer_kwargs(request: pytest.FixtureRequest) -> dict:
 
 
 def appointment_kwargs(request: pytest.FixtureRequest) -> dict:
-    from counselling.intake import request_appointment
+    from counselling.services import request_appointment
 
     appointment = request_appointment(
         centre=request.getfixturevalue("centre_a"),
@@ -124,4 +127,12 @@ ROWS = {
     "counselling:intake-contacted": (appointment_kwargs, casework(405)),
     "counselling:intake-schedule": (appointment_kwargs, casework(405)),
     "counselling:intake-close": (appointment_kwargs, casework(405)),
+    # Data-subject requests (counselling/dataprotection/): the centre's manager and the data-protection
+    # officer of its country; export and erasure only after typing the password again (allauth).
+    "counselling:dsr-search": (None, only(DATA_SUBJECT_STAFF)),
+    "counselling:dsr-detail": (client_kwargs, only(DATA_SUBJECT_STAFF)),
+    "counselling:dsr-export-json": (client_kwargs, only(DATA_SUBJECT_STAFF, 302)),
+    "counselling:dsr-export-pdf": (client_kwargs, only(DATA_SUBJECT_STAFF, 302)),
+    "counselling:dsr-erase": (client_kwargs, only(DATA_SUBJECT_STAFF, 302)),
+    "counselling:retention-status": (None, only(OVERSIGHT)),
 }

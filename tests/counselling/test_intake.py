@@ -9,17 +9,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from counselling.intake import (
+from counselling.models import AppointmentRequest, AppointmentStatus
+from counselling.services import (
     close_appointment,
     link_appointment_client,
     mark_appointment_contacted,
     request_appointment,
     schedule_appointment,
 )
-from counselling.models import AppointmentRequest, AppointmentStatus
 from portal.access import unscoped
 from portal.errors import DomainError
-from portal.models import AuditEvent
+from tests.audit import assert_audited
 from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,11 +47,6 @@ def _actions(item: AppointmentRequest) -> dict[str, str]:
         name: reverse(f"counselling:intake-{name}", kwargs={"public_id": item.public_id})
         for name in ("detail", "contacted", "schedule", "close")
     }
-
-
-def _audited(action: str, item: AppointmentRequest) -> bool:
-    with unscoped():
-        return AuditEvent.objects.filter(action=action, target_id=str(item.public_id)).exists()
 
 
 def test_queue_lists_own_centre_requests_newest_first(client, counsellor, centre_a, centre_b) -> None:
@@ -111,6 +106,13 @@ def test_returnee_never_reaches_the_queue_even_for_own_request(client, returnee,
 
 def test_counsellor_marks_contacted_schedules_and_closes_with_audit(client, counsellor, centre_a) -> None:
     item = _request(centre_a)
+    assert_audited(
+        "counselling.appointment.requested",
+        target=item,
+        actor=False,
+        centre=centre_a,
+        details={"topic": "training_jobs", "channel": "phone"},
+    )
     urls = _actions(item)
     client.force_login(counsellor.user)
 
@@ -118,7 +120,7 @@ def test_counsellor_marks_contacted_schedules_and_closes_with_audit(client, coun
     assert client.post(urls["contacted"]).status_code == 302
     item.refresh_from_db()
     assert (item.status, item.handled_by) == (AppointmentStatus.CONTACTED, counsellor.user)
-    assert _audited("counselling.appointment.contacted", item)
+    assert_audited("counselling.appointment.contacted", target=item, actor=counsellor.user, centre=centre_a)
 
     next_year = timezone.localdate().year + 1
     assert client.post(urls["schedule"], {"scheduled_for": f"{next_year}-03-02T10:30"}).status_code == 302
@@ -126,12 +128,17 @@ def test_counsellor_marks_contacted_schedules_and_closes_with_audit(client, coun
     accra = ZoneInfo(centre_a.country.timezone)
     assert item.status == AppointmentStatus.SCHEDULED
     assert item.scheduled_for == dt.datetime(next_year, 3, 2, 10, 30, tzinfo=accra)
-    assert _audited("counselling.appointment.scheduled", item)
+    assert_audited(
+        "counselling.appointment.scheduled",
+        target=item,
+        actor=counsellor.user,
+        details={"at": item.scheduled_for.isoformat()},
+    )
 
     assert client.post(urls["close"], {"reason": "Came to the centre"}).status_code == 302
     item.refresh_from_db()
     assert (item.status, item.closed_reason) == (AppointmentStatus.CLOSED, "Came to the centre")
-    assert _audited("counselling.appointment.closed", item)
+    assert_audited("counselling.appointment.closed", target=item, actor=counsellor.user)
 
 
 def test_schedule_in_the_past_gets_an_error_and_keeps_the_value(client, counsellor, centre_a) -> None:
@@ -173,7 +180,7 @@ def test_open_a_case_file_prefills_the_intake_form_and_links_the_client(client, 
     link_appointment_client(actor=counsellor.user, appointment=item, client=client_record)
     item.refresh_from_db()
     assert item.client == client_record
-    assert _audited("counselling.appointment.converted", item)
+    assert_audited("counselling.appointment.converted", target=item, actor=counsellor.user, centre=centre_a)
 
 
 def test_prefill_from_another_centres_request_is_404(client, counsellor, centre_b) -> None:

@@ -11,13 +11,8 @@ from django.utils import timezone
 from counselling.models import CaseFile, Client, Consent, FollowUp, PlanGoal, Session, Transfer
 from counselling.selectors import CASE_PAGE_SESSIONS
 from portal.access import Role, unscoped
-from portal.models import AuditEvent
+from tests.audit import assert_audited
 from tests.factories import CaseFactory, ClientFactory, MembershipFactory, SessionFactory
-
-
-@pytest.fixture
-def case(counsellor):
-    return CaseFactory(client=ClientFactory(centre=counsellor.centre), counsellor=counsellor.user)
 
 
 def _ids(case, counsellor):
@@ -151,10 +146,7 @@ def test_case_page_shows_the_latest_sessions_and_links_to_the_rest(client, couns
 
     html = client.get(every).content.decode()
     assert all(f">S{day}.<" in html for day in range(CASE_PAGE_SESSIONS + 5))
-    with unscoped():
-        assert AuditEvent.objects.filter(
-            action="counselling.case.viewed", target_id=str(case.public_id), details__sessions_page=1
-        ).exists()
+    assert_audited("counselling.case.viewed", target=case, details={"sessions_page": 1})
 
 
 def test_a_short_case_has_no_link_to_earlier_sessions(client, counsellor, case) -> None:
@@ -210,10 +202,7 @@ def test_goal_status_from_an_old_page_is_refused_with_a_message(client, counsell
 def test_case_view_is_audited(client, counsellor, case) -> None:
     client.force_login(counsellor.user)
     client.get(reverse("counselling:case-detail", kwargs={"public_id": case.public_id}))
-    with unscoped():
-        assert AuditEvent.objects.filter(
-            action="counselling.case.viewed", target_id=str(case.public_id), actor=counsellor.user
-        ).exists()
+    assert_audited("counselling.case.viewed", target=case, actor=counsellor.user, client=case.client)
 
 
 def test_colleague_sees_that_notes_exist_but_not_their_text(client, counsellor, case, centre_a) -> None:
@@ -374,8 +363,7 @@ def test_document_download_is_an_audited_attachment(client, counsellor, case) ->
     assert body.startswith(b"%PDF")
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
-    with unscoped():
-        assert AuditEvent.objects.filter(action="counselling.document.downloaded").exists()
+    assert_audited("counselling.document.downloaded", count=None)
 
 
 def test_upload_of_disguised_file_through_the_form(client, counsellor, case) -> None:

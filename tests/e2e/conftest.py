@@ -123,7 +123,7 @@ def totp_now(secret: str) -> str:
     """
     from allauth.mfa import app_settings as mfa_settings
 
-    from portal.management.commands.demo_accounts import current_totp
+    from devtools.demo.portal import current_totp
 
     period = mfa_settings.TOTP_PERIOD
     remaining = period - (time.time() % period)

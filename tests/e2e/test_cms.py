@@ -17,7 +17,7 @@ PATH = "topics/work-abroad-safely/"
 
 @pytest.fixture
 def demo_site(transactional_db: None) -> Iterator[None]:
-    from cms import demo
+    from devtools.demo import cms as demo
 
     ghana, serbia = CountryFactory(code="GH"), CountryFactory(code="RS")
     for slug, country in (("gh-accra", ghana), ("gh-kumasi", ghana), ("rs-belgrade", serbia), ("rs-nis", serbia)):

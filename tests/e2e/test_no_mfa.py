@@ -51,7 +51,7 @@ def test_staff_without_mfa_reaches_no_case_data_until_totp_is_set_up(page: Page,
             reverse("counselling:document-download", kwargs={"public_id": document.public_id}),
             reverse("reports:centre-dashboard", kwargs={"public_id": centre_a.public_id}),
             reverse("reports:dashboard"),
-            reverse("portal:dsr-export-json", kwargs={"public_id": case.client.public_id}),
+            reverse("counselling:dsr-export-json", kwargs={"public_id": case.client.public_id}),
         ]
 
     # Password only: allauth signs the user in, the portal sends them to set up a second factor.

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from portal.reports.models import BuildStatus, ReportBuild
+from reports.models import BuildStatus, ReportBuild
 from tests.conftest import Persona
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import TEST_PASSWORD, TOTP_SECRET, CaseFactory, ClientFactory, SessionFactory, UserFactory
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_manager_requests_the_quarter_pdf_and_downloads_it(page: Page, manager: Persona, tmp_path) -> None:
-    from portal.reports.services import rebuild_rollups
+    from reports.services import rebuild_rollups
 
     SessionFactory(
         case=CaseFactory(client=ClientFactory(centre=manager.centre)),

@@ -19,7 +19,7 @@ from jobfairs.models import (
     RegistrationStatus,
     Vacancy,
 )
-from tests.factories import CountryFactory, EmployerFactory, UserFactory
+from tests.factories import CountryFactory, EmployerFactory, ModelFactory, UserFactory
 
 
 def in_days(days: float, hour: int = 9) -> dt.datetime:
@@ -27,7 +27,7 @@ def in_days(days: float, hour: int = 9) -> dt.datetime:
     return day.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
-class FairFactory(factory.django.DjangoModelFactory):
+class FairFactory(ModelFactory[JobFair]):
     """A published hybrid fair in Ghana in ten days, registration open now."""
 
     class Meta:
@@ -67,7 +67,7 @@ def past_fair(**kwargs: object) -> JobFair:
     )
 
 
-class BoothFactory(factory.django.DjangoModelFactory):
+class BoothFactory(ModelFactory[Booth]):
     """A booth the organising centre approved (a request made through the portal starts pending)."""
 
     class Meta:
@@ -80,7 +80,7 @@ class BoothFactory(factory.django.DjangoModelFactory):
     status = BoothStatus.APPROVED
 
 
-class SlotFactory(factory.django.DjangoModelFactory):
+class SlotFactory(ModelFactory[MeetingSlot]):
     class Meta:
         model = MeetingSlot
 
@@ -94,7 +94,7 @@ def slots(booth: Booth, count: int, *, minutes: int = 15, offset: int = 0) -> li
     return [SlotFactory(booth=booth, starts_at=start + dt.timedelta(minutes=minutes * i)) for i in range(count)]
 
 
-class VacancyFactory(factory.django.DjangoModelFactory):
+class VacancyFactory(ModelFactory[Vacancy]):
     class Meta:
         model = Vacancy
 
@@ -108,7 +108,7 @@ class VacancyFactory(factory.django.DjangoModelFactory):
     is_published = True
 
 
-class RegistrationFactory(factory.django.DjangoModelFactory):
+class RegistrationFactory(ModelFactory[Registration]):
     class Meta:
         model = Registration
 

@@ -24,16 +24,6 @@ from tests.jobfairs.factories import (
 
 
 @pytest.fixture
-def fair(centre_a):
-    return FairFactory(country=centre_a.country, centres=[centre_a])
-
-
-@pytest.fixture
-def booth(fair, employer_org):
-    return BoothFactory(fair=fair, employer=employer_org)
-
-
-@pytest.fixture
 def other_employer(country_a):
     user = with_totp(UserFactory())
     MembershipFactory(user=user, role="employer", employer=EmployerFactory(country=country_a))

@@ -65,7 +65,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) 
 
 
 def main() -> int:
-    from portal import devstack
+    from devtools import devstack
 
     duration = os.environ.get("DURATION", "5m")  # the sustained phase, after every user has started
     users = os.environ.get("USERS", "250")  # ~100 requests/s at 1-3 s between a person's requests

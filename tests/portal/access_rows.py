@@ -1,31 +1,25 @@
-"""Access-matrix rows of the data-protection screens (merged by tests/test_access_matrix.py)."""
+"""Access-matrix rows of the portal's data-protection and setup screens (merged by tests/test_access_matrix.py).
+
+The data-subject requests and the retention status are the counselling app's: tests/counselling/access_rows.py.
+"""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.access import only
 
-# Data-subject requests: the centre's manager and the data-protection officer of its country.
-DATA_SUBJECT_STAFF = ["centre_manager", "dpo"]
-# The record of processing and the retention status.
+# The record of processing.
 OVERSIGHT = ["centre_manager", "country_coordinator", "dpo", "admin"]
 
-
-def client_kwargs(request: pytest.FixtureRequest) -> dict:
-    from tests.factories import CaseFactory, ClientFactory
-
-    return {"public_id": CaseFactory(client=ClientFactory(centre=request.getfixturevalue("centre_a"))).client.public_id}
-
-
 ROWS = {
-    "portal:dsr-search": (None, only(DATA_SUBJECT_STAFF)),
-    "portal:dsr-detail": (client_kwargs, only(DATA_SUBJECT_STAFF)),
-    # Only after typing the password again (allauth's re-authentication).
-    "portal:dsr-export-json": (client_kwargs, only(DATA_SUBJECT_STAFF, 302)),
-    "portal:dsr-export-pdf": (client_kwargs, only(DATA_SUBJECT_STAFF, 302)),
-    "portal:dsr-erase": (client_kwargs, only(DATA_SUBJECT_STAFF, 302)),
     "portal:processing-record": (None, only(OVERSIGHT)),
     "portal:processing-csv": (None, only(OVERSIGHT)),
-    "portal:retention-status": (None, only(OVERSIGHT)),
+    # Countries and centres: administrators set them up (issue #17); for everyone else the pages do not exist.
+    "portal:country-list": (None, only(["admin"])),
+    "portal:country-create": (None, only(["admin"])),
+    "portal:country-update": (lambda request: {"code": request.getfixturevalue("country_a").code}, only(["admin"])),
+    "portal:centre-create": (None, only(["admin"])),
+    "portal:centre-update": (
+        lambda request: {"public_id": request.getfixturevalue("centre_a").public_id},
+        only(["admin"]),
+    ),
 }

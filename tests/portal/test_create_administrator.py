@@ -14,8 +14,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from devtools.demo.portal import current_totp
 from portal.access import Role, unscoped
-from portal.management.commands.demo_accounts import current_totp
 from portal.models import AuditEvent, Membership, StaffInvitation, User
 from tests.conftest import Persona
 

@@ -10,8 +10,9 @@ from django.core import mail, signing
 from portal.access import Role, get_access, unscoped
 from portal.emails import INVITATION_SALT, invitation_token
 from portal.errors import DomainError, NotAllowed
-from portal.models import AuditEvent, Membership, StaffInvitation, User
+from portal.models import Membership, StaffInvitation, User
 from portal.services import InvitationAccount, accept_invitation, invitation_account, invite_staff
+from tests.audit import assert_audited
 
 
 def _invite(persona, **overrides):
@@ -30,7 +31,13 @@ def test_manager_invites_a_counsellor_to_own_centre(manager, django_capture_on_c
         invitation = _invite(manager, language="fr")
     with unscoped():
         membership = Membership.objects.get(pk=invitation.membership_id)
-        assert AuditEvent.objects.filter(action="portal.staff.invited", target_id=str(membership.pk)).exists()
+    assert_audited(
+        "portal.staff.invited",
+        target=membership,
+        actor=manager.user,
+        centre=manager.centre,
+        details={"role": "counsellor"},
+    )
     assert membership.is_active is False
     assert membership.centre == manager.centre
     assert not membership.user.has_usable_password()
@@ -204,9 +211,8 @@ def test_accepting_releases_unproven_claims_of_other_accounts_and_is_audited(man
     squatter.refresh_from_db()
     assert user.email == "new.counsellor@example.org" and squatter.email is None
     assert not EmailAddress.objects.filter(user=squatter).exists()
-    with unscoped():
-        assert AuditEvent.objects.filter(action="portal.account.address_released").count() == 1
-        assert AuditEvent.objects.get(action="portal.invitation.accepted").details["account"] == "new"
+    assert_audited("portal.account.address_released", target=squatter, actor=user)
+    assert_audited("portal.invitation.accepted", target=invitation.membership, actor=user, details={"account": "new"})
 
 
 def test_holder_must_be_signed_in_to_accept(manager, returnee) -> None:

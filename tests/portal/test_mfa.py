@@ -296,7 +296,7 @@ def test_removing_a_factor_after_the_timeout_changes_nothing(client: Client, cou
 @pytest.mark.parametrize(("steps_back", "accepted"), [(0, True), (1, True), (2, False)])
 def test_a_code_of_the_step_before_is_accepted_once_older_ones_never(client: Client, counsellor, steps_back, accepted):
     """A code typed at the end of its 30 seconds on a slow line still counts; one from a minute ago does not."""
-    from portal.management.commands.demo_accounts import current_totp
+    from devtools.demo.portal import current_totp
     from tests.factories import TOTP_SECRET
 
     def sign_in() -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import factory
 
 from referrals.models import Service, ServiceCategory
-from tests.factories import OrganizationFactory
+from tests.factories import ModelFactory, OrganizationFactory
 
 
-class ServiceFactory(factory.django.DjangoModelFactory):
+class ServiceFactory(ModelFactory[Service]):
     class Meta:
         model = Service
 

@@ -7,10 +7,11 @@ from django.core import signing
 from django.urls import reverse
 
 from portal.access import get_access, unscoped
-from portal.models import AuditEvent
+from portal.models import OutboxMessage
 from referrals import services
 from referrals.links import SALT, make_token
 from referrals.models import ReferralStatus
+from tests.audit import assert_audited
 
 S = ReferralStatus
 
@@ -31,8 +32,11 @@ def test_valid_link_shows_only_shared_data_and_accepts(client, refer, case, serv
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.status == S.ACCEPTED
+    assert_audited("referrals.link.used", target=referral, count=2)
+    assert_audited(
+        "referrals.referral.status_changed", target=referral, actor=False, details={"channel": "partner_link"}
+    )
     with unscoped():
-        assert AuditEvent.objects.filter(action="referrals.link.used", target_id=str(referral.public_id)).count() == 2
         event = referral.events.last()
     assert event.channel == "partner_link" and event.actor is None
 
@@ -43,8 +47,7 @@ def test_expired_link_says_so(client, refer, case, service, monkeypatch) -> None
     response = client.get(url(token))
     assert response.status_code == 410
     assert "expired" in response.content.decode()
-    with unscoped():
-        assert AuditEvent.objects.filter(action="referrals.link.refused", details__problem="expired").exists()
+    assert_audited("referrals.link.refused", details={"problem": "expired"}, count=None)
 
 
 def test_tampered_link_says_so_and_changes_nothing(client, refer, case, service) -> None:
@@ -63,11 +66,27 @@ def test_link_replaced_by_a_newer_one_no_longer_works(client, refer, case, servi
     referral = refer(case, service)
     old = make_token(referral)
     services.resend_link(access=get_access(counsellor.user), actor=counsellor.user, referral=referral)
+    assert_audited("referrals.link.renewed", target=referral, actor=counsellor.user, client=case.client)
     referral.refresh_from_db()
     response = client.post(url(old), {"status": "accepted"})
     assert response.status_code == 410
     assert "newer link" in response.content.decode()
     assert client.get(url(make_token(referral))).status_code == 200
+
+
+def test_each_new_link_is_one_e_mail_keyed_by_the_link(refer, case, service, counsellor) -> None:
+    """The partner's e-mails go through the outbox by task name; a key per link, so each is sent once."""
+    referral = refer(case, service)
+    for _ in range(2):
+        services.resend_link(access=get_access(counsellor.user), actor=counsellor.user, referral=referral)
+    referral.refresh_from_db()
+    keys = list(
+        OutboxMessage.objects.filter(task="referrals.tasks.send_referral_to_partner_task")
+        .order_by("pk")
+        .values_list("key", flat=True)
+    )
+    assert len(keys) == 3 and keys[0] == f"referral-sent:{referral.public_id}"
+    assert keys[2] == f"referral-link:{referral.public_id}:{referral.link_nonce}" != keys[1]
 
 
 def test_link_is_dead_once_the_referral_is_closed(client, refer, case, service) -> None:

@@ -9,14 +9,15 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from counselling.consent import ConsentMissing
 from counselling.models import CaseEvent, Consent
-from counselling.services import ConsentMissing, withdraw_consent
+from counselling.services import withdraw_consent
 from portal.access import get_access, unscoped
 from portal.errors import DomainError, NotAllowed
-from portal.models import AuditEvent
 from referrals import services
 from referrals.models import Referral, ReferralEvent, ReferralStatus
 from referrals.services import ALLOWED, PARTNER, SENDER, SYSTEM, TransitionRefused
+from tests.audit import assert_audited
 from tests.factories import CaseFactory, ClientFactory, OrganizationFactory
 from tests.referrals.factories import ServiceFactory
 
@@ -39,9 +40,13 @@ def test_referral_is_sent_logged_on_the_timeline_audited_and_mailed(
             "sent",
         ]
         assert CaseEvent.objects.filter(case=case, kind="referral.status").count() == 2
-        assert AuditEvent.objects.filter(
-            action="referrals.referral.status_changed", target_id=str(referral.public_id)
-        ).exists()
+    assert_audited("referrals.referral.created", target=referral, client=case.client, centre=case.centre)
+    assert_audited(
+        "referrals.referral.status_changed",
+        target=referral,
+        client=case.client,
+        details={"from": "draft", "to": "sent", "channel": "staff"},
+    )
     [message] = mail.outbox
     assert message.to == ["intake@partner.example.org"]
     assert referral.code in message.body and "/r/" in message.body
@@ -178,12 +183,22 @@ def test_state_machine(from_status, to_status, case, service, counsellor, partne
                 services.cancel_referral(access=sender_access, actor=counsellor.user, referral=referral)
         referral.refresh_from_db()
         assert referral.status == from_status
+        assert_audited("referrals.referral.status_changed", target=referral, count=0)
         return
     referral.refresh_from_db()
     expected = to_status
     if to_status == S.SENT and from_status == S.DRAFT and services.is_full(service):
         expected = S.WAITLISTED
     assert referral.status == expected
+    channel = "partner_account" if side == PARTNER else "staff"
+    actor = partner.user if side == PARTNER else counsellor.user
+    assert_audited(
+        "referrals.referral.status_changed",
+        target=referral,
+        actor=actor,
+        client=case.client,
+        details={"from": from_status, "to": expected, "channel": channel},
+    )
 
 
 def test_partner_cannot_cancel_and_sender_cannot_accept(refer, case, service, counsellor, partner) -> None:
@@ -245,3 +260,65 @@ def test_draft_is_sent_later_and_consent_is_checked_again(refer, case, service, 
         services.send_referral(access=get_access(counsellor.user), actor=counsellor.user, referral=referral)
     referral.refresh_from_db()
     assert referral.status == S.DRAFT
+
+
+def test_answer_by_link_moves_the_referral_with_no_actor_and_is_audited(refer, case, service) -> None:
+    referral = refer(case, service)
+    services.answer_by_link(referral=referral, to_status=S.ACCEPTED)
+    referral.refresh_from_db()
+    assert referral.status == S.ACCEPTED
+    assert_audited(
+        "referrals.referral.status_changed",
+        target=referral,
+        actor=False,
+        client=case.client,
+        details={"from": "sent", "to": "accepted", "channel": "partner_link"},
+    )
+
+
+# --- The directory: organisations, their places and services ------------------------------------------------
+
+
+def test_manager_maintains_the_directory_of_own_country_and_each_change_is_audited(
+    manager, outsider_manager, country_a
+) -> None:
+    access = get_access(manager.user)
+    organization = services.save_organization(
+        access=access, actor=manager.user, name="Skills Centre Tema", country=country_a
+    )
+    assert_audited("referrals.organization.saved", target=organization, actor=manager.user)
+    location = services.add_location(
+        access=access, actor=manager.user, organization=organization, name="Main campus", city="Tema"
+    )
+    assert location.country_id == country_a.pk
+    assert_audited("referrals.location.added", target=location, actor=manager.user)
+    service = services.save_service(
+        access=access,
+        actor=manager.user,
+        locations=[location],
+        organization=organization,
+        name="Welding course",
+        min_age=18,
+        max_age=35,
+    )
+    assert service.country_id == country_a.pk
+    assert list(service.locations.all()) == [location]
+    assert_audited("referrals.service.saved", target=service, actor=manager.user)
+    services.save_organization(
+        access=access, actor=manager.user, organization=organization, name="Skills Centre", country=country_a
+    )
+    assert_audited("referrals.organization.saved", target=organization, count=2)
+    with pytest.raises(DomainError, match="minimum age"):
+        services.save_service(
+            access=access, actor=manager.user, organization=organization, name="Bad ages", min_age=30, max_age=20
+        )
+    with pytest.raises(NotAllowed):
+        services.add_location(
+            access=get_access(outsider_manager.user),
+            actor=outsider_manager.user,
+            organization=organization,
+            name="Elsewhere",
+            city="Lomé",
+        )
+    assert_audited("referrals.location.added", count=1)
+    assert_audited("referrals.service.saved", count=1)

@@ -13,7 +13,7 @@ import django
 
 django.setup()
 
-from portal.reports import pdf  # noqa: E402
+from reports import pdf  # noqa: E402
 
 _render = pdf.render_report_pdf
 

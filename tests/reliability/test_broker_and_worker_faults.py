@@ -84,8 +84,9 @@ def test_broker_down_session_saved_and_notice_sent_once_when_it_is_back(client, 
 def test_worker_killed_mid_pdf_build_is_finished_by_another_worker_once(
     redis_broker, manager, settings, tmp_path, worker_processes
 ) -> None:
-    from portal.reports.models import BuildStatus, ReportBuild
-    from portal.reports.services import build_report, request_report
+    from reports.models import BuildStatus, ReportBuild
+    from reports.services import build_report, request_report, restart_stale_builds
+    from reports.services.builds import STALE_AFTER
 
     media = tmp_path / "worker-media"
     settings.MEDIA_ROOT = media
@@ -101,7 +102,7 @@ def test_worker_killed_mid_pdf_build_is_finished_by_another_worker_once(
         language="en",
     )
     # request_report's transaction committed (transactional test): the outbox dispatched it to Redis.
-    message = OutboxMessage.objects.get(task="portal.reports.tasks.build_report_task")
+    message = OutboxMessage.objects.get(task="reports.tasks.build_report_task")
     assert message.dispatched_at is not None
 
     first = worker_processes(redis_broker.url, media, "reports", script=HERE / "slow_worker.py")
@@ -112,7 +113,8 @@ def test_worker_killed_mid_pdf_build_is_finished_by_another_worker_once(
     assert OutboxMessage.objects.get(pk=message.pk).completed_at is None
 
     worker_processes(redis_broker.url, media, "reports")  # a new worker
-    assert dispatch_pending(stale_after=dt.timedelta(0)) == 1  # the beat task's re-dispatch of a stale row
+    # The beat task (every minute) finds the build's heartbeat STALE_AFTER old and queues it again.
+    assert restart_stale_builds(now=timezone.now() + STALE_AFTER) == 1
     assert wait_for(lambda: ReportBuild.objects.get(pk=build.pk).status == BuildStatus.DONE, timeout=120)
     assert wait_for(lambda: OutboxMessage.objects.get(pk=message.pk).completed_at is not None, timeout=10)
     build.refresh_from_db()

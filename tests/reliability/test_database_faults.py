@@ -67,7 +67,7 @@ def test_connection_killed_between_requests_next_request_recovers(transactional_
 
 # --- (d) optimistic locking ------------------------------------------------------------------------
 # The case status form carries the version it was shown with: see also
-# tests/counselling/test_services.py (stale version refused) and test_views.py (the message shown).
+# tests/counselling/test_services_cases.py (stale version refused) and test_views.py (the message shown).
 
 
 def test_two_counsellors_change_the_same_case_the_second_is_told(client, counsellor, centre_a) -> None:

@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.reports.models import DailyCount
-from portal.reports.services import rebuild_rollups
 from portal.routers import REPLICA, ReplicaRouter, replica_reads
+from reports.models import DailyCount
+from reports.services import rebuild_rollups
 from tests.factories import CaseFactory, ClientFactory, SessionFactory
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|TRUNCATE|CREATE|ALTER|DROP|SELECT .* FOR UPDATE)", re.I | re.S)

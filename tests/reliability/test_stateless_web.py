@@ -36,10 +36,10 @@ def _settings_in_child(**env: str) -> dict:
 
 
 def test_sessions_and_cache_are_shared_by_every_node() -> None:
-    assert settings.SESSION_ENGINE in {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cache"}
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"  # a cache outage signs nobody out
     assert settings.CACHES["default"]["BACKEND"] in {
         "django.core.cache.backends.db.DatabaseCache",
-        "django.core.cache.backends.redis.RedisCache",
+        "portal.cache.FailOpenRedisCache",
     }
 
 

@@ -40,7 +40,7 @@ def _build_kwargs(request: pytest.FixtureRequest) -> dict:
 
     from django.core.files.base import ContentFile
 
-    from portal.reports.models import ReportBuild
+    from reports.models import ReportBuild
 
     build = ReportBuild(
         scope_kind="centre",

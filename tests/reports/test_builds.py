@@ -16,11 +16,11 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from portal.access import Role, get_access, unscoped
-from portal.models import AuditEvent
-from portal.reports.models import BuildStatus, ReportBuild, ReportNotice
-from portal.reports.services import PeriodNotAllowed, build_report, request_report, schedule_monthly_reports
-from portal.reports.tasks import build_monthly_reports_task, build_report_task
+from portal.access import Role, get_access
+from reports.models import BuildStatus, ReportBuild, ReportNotice
+from reports.services import PeriodNotAllowed, build_report, request_report, schedule_monthly_reports
+from reports.tasks import build_monthly_reports_task, build_report_task
+from tests.audit import assert_audited
 from tests.conftest import wait_for
 from tests.factories import CentreFactory, MembershipFactory, UserFactory
 from tests.reports.conftest import MARCH
@@ -78,9 +78,14 @@ def test_manager_gets_an_english_pdf_with_the_dashboards_numbers(
     text = " ".join(pdf_text(build.file.path).split())
     assert "People counselled" in text and "Hires" in text and "A good month for referrals." in text
     assert "Previous period" in text
-    with unscoped():
-        assert AuditEvent.objects.filter(action="reports.build.requested", target_id=str(build.public_id)).exists()
-        assert AuditEvent.objects.filter(action="reports.build.done", target_id=str(build.public_id)).exists()
+    assert_audited(
+        "reports.build.requested",
+        target=build,
+        actor=manager.user,
+        centre=manager.centre,
+        details={"scope": "centre", "start": "2026-03-01", "language": "en", "new": True},
+    )
+    assert_audited("reports.build.done", target=build, actor=False, centre=manager.centre)
 
 
 def test_arabic_pdf_is_right_to_left_and_its_text_is_extractable(
@@ -88,8 +93,8 @@ def test_arabic_pdf_is_right_to_left_and_its_text_is_extractable(
 ) -> None:
     from django.utils import translation
 
-    from portal.reports.pdf import render_report_html
-    from portal.reports.selectors import get_report, scope_of_build
+    from reports.pdf import render_report_html
+    from reports.selectors import get_report, scope_of_build
 
     _rebuild()
     with django_capture_on_commit_callbacks(execute=True):
@@ -99,7 +104,7 @@ def test_arabic_pdf_is_right_to_left_and_its_text_is_extractable(
     text = pdf_text(build.file.path)
     assert HIRES_AR in text, text[:500]
     assert NOTES_AR in text
-    from portal.reports.forms import periods_for
+    from reports.periods import periods_for
 
     with translation.override("ar"):
         html = render_report_html(build, get_report(scope=scope_of_build(build), periods=periods_for("month", *MARCH)))
@@ -108,7 +113,7 @@ def test_arabic_pdf_is_right_to_left_and_its_text_is_extractable(
 
 
 def test_urdu_pdf_text_is_extractable(manager, march, django_capture_on_commit_callbacks) -> None:
-    """Urdu is printed in Naskh (see portal.reports.pdf.FONTS): its words come out of the PDF intact."""
+    """Urdu is printed in Naskh (see portal.pdf.FONTS): its words come out of the PDF intact."""
     from django.utils import translation
     from django.utils.translation import gettext
 
@@ -143,8 +148,7 @@ def test_a_done_build_is_not_rebuilt(manager, django_capture_on_commit_callbacks
     assert build_report_task.delay(build_id=build.pk).get() == BuildStatus.DONE
     build.refresh_from_db()
     assert build.file.name == name
-    with unscoped():
-        assert AuditEvent.objects.filter(action="reports.build.done", target_id=str(build.public_id)).count() == 1
+    assert_audited("reports.build.done", target=build, count=1)
 
 
 def test_a_failing_build_is_marked_failed(manager, monkeypatch) -> None:
@@ -152,7 +156,7 @@ def test_a_failing_build_is_marked_failed(manager, monkeypatch) -> None:
         raise OSError("no fonts")
 
     build = _request(manager)
-    monkeypatch.setattr("portal.reports.pdf.render_report_pdf", broken)
+    monkeypatch.setattr("reports.pdf.render_report_pdf", broken)
     assert build_report(build_id=build.pk).status == BuildStatus.FAILED
     build.refresh_from_db()
     assert "no fonts" in build.error
@@ -171,7 +175,7 @@ def test_the_same_report_requested_twice_gives_one_build(manager) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_the_same_report_requested_twice_at_once_gives_one_build(manager, monkeypatch) -> None:
     """Two requests in two transactions at the same moment: the constraint lets one build through."""
-    monkeypatch.setattr("portal.reports.services._start", lambda build_id: None)
+    monkeypatch.setattr("reports.services.builds._start", lambda build_id: None)
     barrier = threading.Barrier(2)
     results: list[int] = []
     errors: list[BaseException] = []
@@ -280,8 +284,7 @@ def test_done_build_is_downloaded_as_an_attachment_and_audited(
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    with unscoped():
-        assert AuditEvent.objects.filter(action="reports.build.downloaded", actor=manager.user).count() == 1
+    assert_audited("reports.build.downloaded", target=build, actor=manager.user, centre=manager.centre)
 
 
 def test_others_cannot_open_a_managers_unsuppressed_build(
@@ -350,6 +353,13 @@ def test_monthly_task_builds_last_month_and_mails_each_manager_a_link_in_their_l
         assert build.scheduled and not build.suppressed and build.centre == centre_a
         assert (build.period_start, build.period_end) == MARCH
         assert build.status == BuildStatus.DONE, build.error
+        assert_audited(
+            "reports.build.scheduled",
+            target=build,
+            actor=False,
+            centre=centre_a,
+            details={"start": "2026-03-01", "language": build.language},
+        )
     by_address = {m.to[0]: m for m in mail.outbox}
     assert set(by_address) == {managers["en"].email, managers["ar"].email}
     english, arabic = by_address[managers["en"].email], by_address[managers["ar"].email]

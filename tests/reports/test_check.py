@@ -8,12 +8,10 @@ import logging
 import pytest
 from django.core import mail
 
-from portal.access import unscoped
-from portal.models import AuditEvent
-from portal.reports import services
-from portal.reports.models import DailyCount, PersonDay
-from portal.reports.services import CHECK_ACTION, check_rollups, rebuild_and_check_rollups, rebuild_rollups
-from portal.reports.tasks import rebuild_and_check_rollups_task
+from reports.models import DailyCount, PersonDay
+from reports.services import check_rollups, checks, rebuild_and_check_rollups, rebuild_rollups
+from reports.tasks import rebuild_and_check_rollups_task
+from tests.audit import assert_audited
 from tests.factories import CentreFactory, CountryFactory
 from tests.reports.builders import random_data
 
@@ -27,17 +25,11 @@ def random_rollups(db) -> None:
     random_data(centres, seed=11, start=ORIGIN, days=90)
 
 
-def _checks() -> list[AuditEvent]:
-    with unscoped():
-        return list(AuditEvent.objects.filter(action=CHECK_ACTION).order_by("pk"))
-
-
 def test_check_passes_on_random_data(random_rollups, admin_user) -> None:
     result = rebuild_and_check_rollups(start=WINDOW[0], end=WINDOW[1])
     assert result["ok"] is True and result["mismatch_count"] == 0 and result["mismatches"] == []
     assert result["rows"] > 100  # the random data really filled the roll-ups
-    [event] = _checks()
-    assert event.details["ok"] is True
+    [event] = assert_audited("reports.rollup.checked", actor=False, details={"ok": True})
     assert event.details["start"] == "2026-01-01" and event.details["end"] == "2026-05-01"
     assert event.details["started_at"] <= event.details["finished_at"]
     assert mail.outbox == []
@@ -90,22 +82,22 @@ def test_a_mismatch_is_recorded_logged_and_mailed_to_the_admins(
     random_rollups, admin_user, analyst, monkeypatch, caplog, django_capture_on_commit_callbacks
 ) -> None:
     """A storage fault after the rebuild (simulated) fails the nightly check: audit, error log, admin e-mail."""
-    original = services.rebuild_rollups
+    original = checks.rebuild_rollups
 
     def faulty_rebuild(**kwargs):
         written = original(**kwargs)
         DailyCount.objects.filter(pk=DailyCount.objects.order_by("pk").values("pk")[:1]).update(count=999)
         return written
 
-    monkeypatch.setattr(services, "rebuild_rollups", faulty_rebuild)
-    with caplog.at_level(logging.ERROR, logger="portal.reports.services"):
+    monkeypatch.setattr(checks, "rebuild_rollups", faulty_rebuild)
+    with caplog.at_level(logging.ERROR, logger="reports.services.checks"):
         with django_capture_on_commit_callbacks(execute=True):
             result = rebuild_and_check_rollups(start=WINDOW[0], end=WINDOW[1])
     assert result["ok"] is False and result["mismatch_count"] == 1
     assert result["mismatches"][0]["stored"] == 999
     assert "1 mismatches" in caplog.text
-    [event] = _checks()
-    assert event.details["ok"] is False and event.details["mismatches"] == result["mismatches"]
+    [event] = assert_audited("reports.rollup.checked", details={"ok": False})
+    assert event.details["mismatches"] == result["mismatches"]
     assert [m.to for m in mail.outbox] == [[admin_user.user.email]]  # the admins, not the analyst
     assert "2026-01-01" in mail.outbox[0].subject
     assert "999" in mail.outbox[0].body
@@ -120,7 +112,7 @@ def test_nightly_check_is_idempotent(random_rollups) -> None:
     )
     same = ("ok", "rows", "written", "mismatch_count", "mismatches", "start", "end")
     assert {k: first[k] for k in same} == {k: second[k] for k in same}
-    assert [e.details["ok"] for e in _checks()] == [True, True]
+    assert [e.details["ok"] for e in assert_audited("reports.rollup.checked", count=2)] == [True, True]
 
 
 def test_nightly_task_rebuilds_and_checks_the_recent_days(db, centre_a, admin_user) -> None:
@@ -129,7 +121,7 @@ def test_nightly_task_rebuilds_and_checks_the_recent_days(db, centre_a, admin_us
     SessionFactory(case=CaseFactory(client=ClientFactory(centre=centre_a)), counsellor=UserFactory())
     assert rebuild_and_check_rollups_task.delay().get() is True
     assert DailyCount.objects.filter(indicator="sessions_held").exists()
-    assert _checks()[-1].details["ok"] is True
+    assert assert_audited("reports.rollup.checked", count=None)[-1].details["ok"] is True
 
 
 @pytest.mark.django_db(transaction=True)

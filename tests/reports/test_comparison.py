@@ -12,8 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from portal.reports.selectors import Period, Scope, get_comparison
-from portal.reports.services import COMPLEMENTARY, SMALL
+from reports.periods import Period
+from reports.selectors import Scope, get_comparison
+from reports.suppression import COMPLEMENTARY, SMALL
 from tests.factories import CaseFactory, CentreFactory, ClientFactory, CountryFactory, SessionFactory, UserFactory
 from tests.reports.builders import at
 from tests.reports.test_views import MARCH_Q, _url
@@ -27,7 +28,7 @@ PROGRAMME_QUERIES = 9
 
 
 def _rebuild() -> None:
-    from portal.reports.services import rebuild_rollups
+    from reports.services import rebuild_rollups
 
     rebuild_rollups(start=MARCH.start, end=MARCH.end)
 
@@ -133,7 +134,7 @@ def test_csv_and_xlsx_hold_the_comparison_with_the_same_numbers(client, analyst,
 
 
 def test_country_pdf_has_the_comparison(coordinator, centre_a, django_capture_on_commit_callbacks) -> None:
-    from portal.reports.models import BuildStatus
+    from reports.models import BuildStatus
     from tests.reports.test_builds import _request, pdf_text
 
     CentreFactory(country=centre_a.country, name="Zeta centre")

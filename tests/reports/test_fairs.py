@@ -9,8 +9,10 @@ from django.urls import reverse
 
 from jobfairs.models import Application, Booking, Registration
 from portal.access import unscoped
-from portal.reports.selectors import Period, Scope, get_report
-from portal.reports.services import SMALL, check_rollups, rebuild_rollups
+from reports.periods import Period
+from reports.selectors import Scope, get_report
+from reports.services import check_rollups, rebuild_rollups
+from reports.suppression import SMALL
 from tests.factories import ClientFactory, UserFactory
 from tests.jobfairs.factories import BoothFactory, FairFactory, RegistrationFactory, SlotFactory, VacancyFactory
 from tests.reports.builders import at

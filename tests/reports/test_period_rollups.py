@@ -8,19 +8,12 @@ import random
 import pytest
 from django.db.models import Q, Sum
 
-from portal.reports.forms import periods_for
-from portal.reports.indicators import SNAPSHOT_CODES
-from portal.reports.models import DailyCount, PeopleCount, PeriodCount, PersonDay
-from portal.reports.selectors import (
-    Period,
-    Scope,
-    _counts_by_column,
-    _read_counts,
-    count_people,
-    get_comparison,
-    month_split,
-)
-from portal.reports.services import check_rollups, rebuild_period_rollups, rebuild_rollups
+from reports.indicators import SNAPSHOT_CODES
+from reports.models import DailyCount, PeopleCount, PeriodCount, PersonDay
+from reports.periods import Period, month_split, periods_for
+from reports.selectors import Scope, count_people, get_comparison
+from reports.selectors.rollups import counts_by_column, read_counts
+from reports.services import check_rollups, rebuild_period_rollups, rebuild_rollups
 from tests.factories import CentreFactory, CountryFactory
 from tests.reports.builders import random_data
 
@@ -98,7 +91,7 @@ def test_rollups_give_the_direct_numbers_for_every_level_and_period(world) -> No
     compared = 0
     for rolled, direct in _scopes(world):
         assert count_people(rolled, periods) == count_people(direct, periods)
-        assert _read_counts(rolled, periods) == _read_counts(direct, periods)
+        assert read_counts(rolled, periods) == read_counts(direct, periods)
         compared += sum(count_people(direct, periods)[("", "")])
     assert compared > 300  # the data really exercised the comparison
 
@@ -137,7 +130,7 @@ def test_comparison_counts_each_person_once_per_column_and_once_in_the_total(wor
                     .annotate(n=Sum("count"))
                     .order_by()
                 )
-                assert sorted(_counts_by_column(kind_scope, p, keys)) == sorted(direct)
+                assert sorted(counts_by_column(kind_scope, p, keys)) == sorted(direct)
 
 
 def test_check_names_a_wrong_people_count(plain_world) -> None:

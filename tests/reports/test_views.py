@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.html import escape
 from openpyxl import load_workbook
 
-from portal.access import unscoped
-from portal.models import AuditEvent
-from portal.reports.selectors import Period, Scope, get_report
-from portal.reports.services import COMPLEMENTARY, SMALL, suppress
+from reports.periods import Period
+from reports.selectors import Scope, get_report
+from reports.suppression import COMPLEMENTARY, SMALL, suppress
+from tests.audit import assert_audited
 from tests.factories import CaseFactory, CentreFactory, ClientFactory, SessionFactory, UserFactory
 from tests.reports.builders import at
 
@@ -27,7 +27,7 @@ MARCH_Q = {"period": "month", "year": "2026", "month": "3"}
 
 
 def _rebuild() -> None:
-    from portal.reports.services import rebuild_rollups
+    from reports.services import rebuild_rollups
 
     rebuild_rollups(start=dt.date(2025, 1, 1), end=dt.date(2026, 6, 30))
 
@@ -281,12 +281,11 @@ def test_xlsx_holds_the_same_numbers_as_the_csv_and_the_report(client, manager, 
         assert ["" if v is None else str(v) for v in xrow] == crow
     totals = {row[0]: row[4] for row in rows[2:] if row[2] == "Total"}
     assert totals["people_counselled"] == 2 and totals["sessions_held"] == 3 and totals["fair_hires"] == 1
-    with unscoped():
-        assert AuditEvent.objects.filter(action="reports.export.downloaded", centre_id=centre_a.pk).count() == 2
+    assert_audited("reports.export.downloaded", centre=centre_a, count=2)
 
 
 def test_indicator_catalogue_lists_every_indicator(client, manager) -> None:
-    from portal.reports.indicators import INDICATORS
+    from reports.indicators import INDICATORS
 
     client.force_login(manager.user)
     page = client.get(_url("indicator-list")).content.decode()

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cms.returnees.models import ReturneeConsent, ReturneeProfile
 from portal.access import unscoped
-from portal.models import AuditEvent
+from tests.audit import assert_audited
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -111,9 +111,8 @@ def test_consents_are_given_and_withdrawn_with_their_times(client, returnee) -> 
         rows = list(ReturneeConsent.objects.filter(user=returnee.user).order_by("given_at", "pk"))
     assert len(rows) == 2
     assert rows[0].withdrawn_at is not None and rows[1].withdrawn_at is None
-    with unscoped():
-        actions = list(AuditEvent.objects.filter(actor=returnee.user).values_list("action", flat=True))
-    assert actions.count("returnees.consent.given") == 2 and "returnees.consent.withdrawn" in actions
+    assert_audited("returnees.consent.given", actor=returnee.user, count=2)
+    assert_audited("returnees.consent.withdrawn", target=rows[0], actor=returnee.user)
     page = client.get(reverse("returnees:profile")).content.decode()
     assert "withdrawn on" in page
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from cms.returnees.models import ReturneeProfile
 from counselling.models import Client
 from portal.access import unscoped
-from portal.models import AuditEvent
 from referrals.models import Referral, ReferralStatus
+from tests.audit import assert_audited
 from tests.factories import CaseFactory, ClientFactory, UserFactory
 from tests.referrals.factories import ServiceFactory
 
@@ -94,8 +94,7 @@ def test_counsellor_links_with_the_code_and_returnee_can_unlink(client, returnee
     assert case.client.portal_account_id == returnee.user.pk
     with unscoped():
         assert ReturneeProfile.objects.get(user=returnee.user).link_code == ""  # used up
-        event = AuditEvent.objects.get(action="returnees.client.linked")
-    assert event.centre_id == case.centre_id and event.actor_id == counsellor.user.pk
+    assert_audited("returnees.client.linked", target=case.client, actor=counsellor.user, centre=case.centre)
     client.force_login(returnee.user)
     client.post(reverse("returnees:unlink"))
     case.client.refresh_from_db()

@@ -31,10 +31,9 @@ from django.test import Client as HttpClient
 from django.test import override_settings
 from django.urls import URLResolver, get_resolver
 
+from devtools.demo.portal import DEMO_DOMAIN, current_totp, demo_totp_secret, seed
 from portal import crypto
 from portal.access import Role, unscoped
-from portal.demo import DEMO_DOMAIN, demo_totp_secret, seed
-from portal.management.commands.demo_accounts import current_totp
 from portal.models import AuditEvent, User
 from tests.factories import TEST_PASSWORD, TOTP_SECRET, ClientFactory, EmployerFactory, with_totp
 
@@ -235,7 +234,7 @@ def test_key_rotation_re_encrypts_second_factors(client, counsellor, keys) -> No
 def test_bench_client_search_exists_only_in_the_bench_urlconf(client, admin_user, counsellor) -> None:
     found = ClientFactory(centre=counsellor.centre, given_name="Yusuf")
     client.force_login(admin_user.user)
-    with override_settings(ROOT_URLCONF="portal.bench.urls"):
+    with override_settings(ROOT_URLCONF="devtools.bench.urls"):
         response = client.get("/bench-admin/counselling/client/", {"q": found.code})
         assert response.status_code == 200
         assert found.code in response.content.decode()

@@ -23,8 +23,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.access import unscoped
-from portal.models import AuditEvent
+from tests.audit import assert_audited, audit_lines
 from tests.conftest import Persona
 from tests.factories import TEST_PASSWORD
 
@@ -232,8 +231,7 @@ def test_a_forged_forwarded_for_header_is_not_believed(client: Client, returnee:
     client.post(
         LOGIN, {"login": returnee.user.email, "password": "wrong-password-1"}, headers={"x-forwarded-for": "6.6.6.6"}
     )
-    with unscoped():
-        event = AuditEvent.objects.filter(action="portal.user.login_failed").latest("pk")
+    event = assert_audited("portal.user.login_failed", count=None)[-1]
     assert event.ip_address == "127.0.0.1"
     assert event.occurred_at.utcoffset() == timedelta(0)  # times are kept in UTC
 
@@ -394,18 +392,28 @@ def test_an_sms_code_that_verifies_a_number_expires_after_ten_minutes(client: Cl
 def test_editors_upload_documents_of_the_allowed_types_only(client: Client, editor: Persona) -> None:
     """ASVS V5.2.2: a Wagtail document is a PDF, Word, OpenDocument text or Excel file; an HTML page, an SVG or
     a program uploaded as a "document" is refused and nothing is stored."""
-    from django.contrib.auth.models import Group
+    from django.contrib.auth.models import Group, Permission
     from django.core.files.uploadedfile import SimpleUploadedFile
     from wagtail.documents import get_document_model
-    from wagtail.models import Collection
+    from wagtail.models import Collection, GroupCollectionPermission
 
     from cms.services import sync_editor_group
 
     sync_editor_group(user=editor.user)
-    editor.user.groups.add(Group.objects.get(name="Editors"))  # Wagtail's group that may add documents
+    # Wagtail's migrations make the root collection and an "Editors" group that may add documents; a test that
+    # flushed the database (transactional) may have run first in this worker, so both are made here if missing.
+    root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    group, _created = Group.objects.get_or_create(name="Editors")
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    GroupCollectionPermission.objects.get_or_create(
+        group=group,
+        collection=root_collection,
+        permission=Permission.objects.get(content_type__app_label="wagtaildocs", codename="add_document"),
+    )
+    editor.user.groups.add(group)
     client.force_login(editor.user)
     add = reverse("wagtaildocs:add")
-    root = Collection.get_first_root_node().pk
+    root = root_collection.pk
     for name in ("leaflet.html", "logo.svg", "setup.exe", "page.htm"):
         upload = SimpleUploadedFile(name, b"<script>alert(1)</script>", content_type="text/html")
         response = client.post(add, {"title": name, "file": upload, "collection": root})
@@ -423,13 +431,10 @@ def test_editors_upload_documents_of_the_allowed_types_only(client: Client, edit
 
 def _audit_lines(user, prefix: str) -> list[tuple[str, int | None, str]]:
     """(action, actor, factor type) of the account's lines whose action starts with `prefix`, oldest first."""
-    with unscoped():
-        events = AuditEvent.objects.filter(
-            action__startswith=prefix,
-            target_type="portal.user",
-            target_id=str(getattr(user, "public_id", None) or user.pk),
-        )
-        return [(event.action, event.actor_id, event.details.get("type", "")) for event in events.order_by("pk")]
+    events = audit_lines(
+        action__startswith=prefix, target_type="portal.user", target_id=str(getattr(user, "public_id", None) or user.pk)
+    )
+    return [(event.action, event.actor_id, event.details.get("type", "")) for event in events]
 
 
 def test_password_change_set_and_reset_each_write_an_audit_line(
@@ -468,8 +473,8 @@ def test_adding_removing_and_renewing_factors_and_wrong_codes_each_write_an_audi
 ) -> None:
     from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 
+    from devtools.demo.portal import current_totp
     from portal.access import Role
-    from portal.management.commands.demo_accounts import current_totp
     from tests.factories import MembershipFactory, UserFactory
 
     user = UserFactory(full_name="Nana Nokey")

@@ -7,7 +7,7 @@ audit log for the client's code: the download, the slip, the partner's and the l
 (their lines named the document or the referral, not the client) and the edit page wrote nothing at all.
 
 Now every audit line about a client names the client (`portal.audit`, from the path each model declares in
-`portal.privacy`), and every GET that shows a client's personal data writes one read line. The walker below
+`portal.dataprotection`), and every GET that shows a client's personal data writes one read line. The walker below
 requests every URL of the access matrix whose id leads to a client, as each role the matrix lets in, and
 fails on a page that writes no line naming that client: a new view cannot forget.
 """
@@ -26,8 +26,8 @@ from django.urls import reverse
 from counselling.models import Consent
 from portal.access import get_access, unscoped
 from portal.audit import CLIENT_KEY, client_of
+from portal.dataprotection import CLIENTS, record_of_processing
 from portal.models import AuditEvent
-from portal.privacy import CLIENTS, record_of_processing
 from referrals.links import make_token
 from referrals.models import Referral
 from tests.access import ROLES
@@ -49,7 +49,7 @@ MUST_COVER = {
     "referrals:partner-referral",
     "referrals:link",
     "returnees:client-link",
-    "portal:dsr-detail",
+    "counselling:dsr-detail",
 }
 
 
@@ -204,7 +204,7 @@ def test_manager_finds_every_read_of_the_client_by_its_code(
 
 def test_data_subject_export_names_the_client_in_the_log(client, manager, referred) -> None:
     amina, _document, _referral = referred
-    url = reverse("portal:dsr-export-json", kwargs={"public_id": amina.public_id})
+    url = reverse("counselling:dsr-export-json", kwargs={"public_id": amina.public_id})
     client.force_login(manager.user)
     response = client.get(url)
     client.post(response["Location"], {"password": TEST_PASSWORD})

@@ -126,9 +126,9 @@ def test_no_case_e_mail_carries_free_text(
 
 
 def test_report_ready_e_mail_carries_no_notes(manager, centre_a) -> None:
-    from portal.reports.models import BuildStatus, ReportBuild
-    from portal.reports.services import manager_language
-    from portal.reports.tasks import send_report_notices_task
+    from reports.models import BuildStatus, ReportBuild
+    from reports.services import manager_language
+    from reports.tasks import send_report_notices_task
 
     start = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
     build = ReportBuild.objects.create(

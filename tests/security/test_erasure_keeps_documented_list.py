@@ -6,7 +6,7 @@ The attack on data minimisation, replayed through the views: a centre manager er
 the person's nationality, education, languages and preferred channel, though SECURITY.md promises that only
 the centre, sex, year of birth, target group, dates, statuses and counts stay.
 
-Now erasure keeps exactly `counselling.privacy.ERASURE_KEEPS`. This test fills every field of every kind
+Now erasure keeps exactly `counselling.dataprotection.ERASURE_KEEPS`. This test fills every field of every kind
 of row the record of processing declares as data about clients, erases through HTTP, and checks field by
 field: a field erasure does not keep is blank afterwards, a kept field still holds its value. A new field
 on any of these models fails the test until someone decides (erase it, or keep it on purpose and say so in
@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from counselling import services
+from counselling.dataprotection import CASE_EVENT_PARAMS_KEPT, ERASURE_DELETES, ERASURE_KEEPS, REDACTED
 from counselling.models import (
     AppointmentRequest,
     CaseEvent,
@@ -38,9 +39,8 @@ from counselling.models import (
     PlanGoal,
     Transfer,
 )
-from counselling.privacy import CASE_EVENT_PARAMS_KEPT, ERASURE_DELETES, ERASURE_KEEPS, REDACTED
 from portal.access import get_access, unscoped
-from portal.privacy import CLIENTS, record_of_processing
+from portal.dataprotection import CLIENTS, record_of_processing
 from referrals.models import Referral, ReferralEvent
 from tests.factories import TEST_PASSWORD, CaseFactory, ClientFactory, SessionFactory, UserFactory
 from tests.jobfairs.factories import BoothFactory, FairFactory, RegistrationFactory, SlotFactory
@@ -205,7 +205,7 @@ def everything(counsellor, manager, outsider_manager, partner_org, employer_org)
 
 
 def _erase_through_the_screen(browser, manager, client: Client) -> None:
-    url = reverse("portal:dsr-erase", kwargs={"public_id": client.public_id})
+    url = reverse("counselling:dsr-erase", kwargs={"public_id": client.public_id})
     browser.force_login(manager.user)
     response = browser.get(url)
     browser.post(response["Location"], {"password": TEST_PASSWORD})

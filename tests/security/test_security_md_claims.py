@@ -1,8 +1,13 @@
-"""SECURITY.md's OWASP ASVS 5.0 table cannot rot.
+"""SECURITY.md cannot rot: neither its OWASP ASVS 5.0 table nor the sections before it.
 
-Every test it cites exists (the file, and the function when a name is given), every documentation heading it
-cites exists, every row carries a proof (a test, a heading, "Library:", "N/A:" or "Gap:"), and every level 1
-and level 2 requirement of ASVS 5.0.0 has exactly one row.
+The table: every test it cites exists (the file, and the function when a name is given), every documentation
+heading it cites exists, every row carries a proof (a test, a heading, "Library:", "N/A:" or "Gap:"), and
+every level 1 and level 2 requirement of ASVS 5.0.0 has exactly one row.
+
+The sections before it (roles, sign-in, administration, uploads, consent and sharing, e-mails, audit,
+erasure, data-subject requests): every paragraph, bullet and table row that says what the portal does cites
+a test in the same `path::name` style, every cited test and every cited source path exists, and the roles
+table says for every role what it sees and what it never sees.
 """
 
 from __future__ import annotations
@@ -238,3 +243,109 @@ def test_every_level_1_and_2_requirement_has_exactly_one_row() -> None:
 def test_level_3_rows_stay_in_their_own_table() -> None:
     misplaced = [(row.line, i) for row in rows() for i in row.named if (standard()[i] == 3) != row.level_3_table]
     assert misplaced == []
+
+
+# --- The sections before the table ----------------------------------------------------------------------------
+
+FIRST_CLAIM_SECTION = "## Roles"
+ROLES_HEADER = "| role | sees | never sees | proof |"
+# Project source cited in backticks (a file, or a folder ending in "/"); library paths and migration names are not.
+CODE_CITATION = re.compile(
+    r"`((?:portal|counselling|referrals|jobfairs|cms|reports|devtools|tests)/[\w./-]*(?:\.py|/))`"
+)
+
+
+@dataclass(frozen=True)
+class Block:
+    line: int
+    heading: str
+    text: str
+    table_row: bool
+
+
+@cache
+def prose() -> tuple[tuple[int, str], ...]:
+    """The numbered lines of SECURITY.md before the ASVS section."""
+    lines = (ROOT / "SECURITY.md").read_text(encoding="utf-8").splitlines()
+    assert SECTION in lines, f"SECURITY.md has no {SECTION!r} section"
+    return tuple(enumerate(lines[: lines.index(SECTION)], start=1))
+
+
+@cache
+def claim_blocks() -> tuple[Block, ...]:
+    """Each paragraph, bullet and table row (not a table's header) from the roles section to the ASVS section."""
+    found: list[Block] = []
+    heading, start, text, started = "", 0, [], False
+
+    def close() -> None:
+        nonlocal text
+        if text and started:
+            found.append(Block(start, heading, " ".join(text), table_row=False))
+        text = []
+
+    lines = prose()
+    for index, (number, line) in enumerate(lines):
+        if line.startswith("#"):
+            close()
+            heading = line
+            started = started or line == FIRST_CLAIM_SECTION
+        elif not line.strip():
+            close()
+        elif line.startswith("|"):
+            close()
+            following = lines[index + 1][1] if index + 1 < len(lines) else ""
+            if started and not line.startswith("| ---") and not following.startswith("| ---"):
+                found.append(Block(number, heading, line, table_row=True))
+        elif line.startswith("- ") or not text:
+            close()
+            start, text = number, [line.strip()]
+        else:
+            text.append(line.strip())
+    close()
+    return tuple(found)
+
+
+def test_every_test_and_source_file_cited_before_the_table_exists() -> None:
+    text = "\n".join(line for _number, line in prose())
+    missing = []
+    for path, name in TEST_CITATION.findall(text):
+        file = ROOT / path
+        if not file.is_file():
+            missing.append(f"{path} does not exist")
+        elif name and name not in defined_tests(file):
+            missing.append(f"{path} has no test {name}")
+    for path in CODE_CITATION.findall(text):
+        if not (ROOT / path).exists():
+            missing.append(f"{path} does not exist")
+    assert missing == []
+
+
+def test_every_claim_before_the_table_cites_a_test() -> None:
+    """A paragraph, bullet or table row that only leads into a list or a table (it ends with ":") is exempt."""
+    blocks = claim_blocks()
+    assert len(blocks) > 40, "the sections before the ASVS table were not found"
+    uncited = [
+        f"line {block.line} ({block.heading}): {block.text[:80]}"
+        for block in blocks
+        if not TEST_CITATION.search(block.text) and not block.text.rstrip().endswith(":")
+    ]
+    assert uncited == []
+
+
+def test_the_roles_table_says_what_every_role_sees_and_never_sees() -> None:
+    from portal.access import Role
+
+    lines = [line for _number, line in prose()]
+    assert ROLES_HEADER in lines, f"SECURITY.md's roles table has no header {ROLES_HEADER!r}"
+    rows = []
+    for line in lines[lines.index(ROLES_HEADER) + 2 :]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+    assert all(len(row) == 4 and all(row) for row in rows), "every role needs what it sees, never sees and a proof"
+    assert all(TEST_CITATION.search(proof) for *_cells, proof in rows)
+    names = [row[0].lower() for row in rows]
+    expected = [str(label).lower() for label in Role.labels] + ["returnee"]
+    unnamed = [role for role in expected if not any(name.startswith(role) for name in names)]
+    assert unnamed == []
+    assert len(rows) == len(expected)
