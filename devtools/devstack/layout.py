@@ -113,10 +113,6 @@ class Cluster:
         return self.data / "cluster.lock"
 
     @property
-    def users_path(self) -> Path:
-        return self.data / "cluster.users"
-
-    @property
     def autostart_marker(self) -> Path:
         return self.data / "cluster.autostarted"
 

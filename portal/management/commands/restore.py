@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.backup import DUMP, MANIFEST, MEDIA, BackupError, conninfo, find_client, libpq_env, sha256
-from portal.settings import database_from_url
+from portal.env import database_from_url
 
 
 class Command(BaseCommand):

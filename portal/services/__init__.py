@@ -1,0 +1,36 @@
+"""Writes of the portal app, one module per subject: `accounts` (staff invitations, language preference) and
+`setup` (countries and centres). Callers import from here."""
+
+from portal.services.accounts import (
+    InvitationAccount,
+    accept_invitation,
+    invitation_account,
+    invite_staff,
+    set_preferred_language,
+)
+from portal.services.setup import (
+    RETENTION_DAYS_MAX,
+    RETENTION_DAYS_MIN,
+    centre_code_in_use,
+    create_centre,
+    create_country,
+    register_centre_code_user,
+    update_centre,
+    update_country,
+)
+
+__all__ = [
+    "RETENTION_DAYS_MAX",
+    "RETENTION_DAYS_MIN",
+    "InvitationAccount",
+    "accept_invitation",
+    "centre_code_in_use",
+    "create_centre",
+    "create_country",
+    "invitation_account",
+    "invite_staff",
+    "register_centre_code_user",
+    "set_preferred_language",
+    "update_centre",
+    "update_country",
+]
