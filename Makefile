@@ -5,6 +5,7 @@
 #   make lint                ruff check + ruff format --check
 #   make check               lint, import contracts, mypy and makemigrations --check (CI runs it before test)
 #   make load [DURATION=5m]  Locust mixed-work load test against gunicorn on 127.0.0.1 (CSV in .data/load)
+#   make deploy-check        perform DEPLOYMENT.md in a scratch folder, check the site through nginx
 #   make messages            refresh the .po catalogues
 #   make stop                stop the private PostgreSQL cluster
 #   make clean-data          stop it and delete the local data directory
@@ -21,7 +22,7 @@ LOCALES := en de fr ar sq sr_Latn ur id
 ARGS ?=
 DURATION ?= 5m
 
-.PHONY: help venv run test bench lint check load messages stop clean-data
+.PHONY: help venv run test bench lint check load deploy-check messages stop clean-data
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -83,6 +84,10 @@ load: venv
 	  > $(VENV)/requirements-load.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r $(VENV)/requirements-load.txt
 	DURATION=$(DURATION) $(PY) tests/load/run.py
+
+# DEPLOYMENT.md's blocks run on this machine (nginx, redis-server, PostgreSQL needed); ARGS: --keep --verbose.
+deploy-check: venv
+	$(PY) -m devtools.deploycheck $(ARGS)
 
 messages: venv
 	$(PY) manage.py makemessages --no-obsolete $(addprefix -l ,$(LOCALES))

@@ -7,13 +7,14 @@ class CmsConfig(AppConfig):
     verbose_name = _("Information site")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
         from wagtail.models import Page
         from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
         from cms.audit import CmsAudit
         from cms.cache import purge_all
         from cms.home import home_page_response
+        from cms.links import sync_default_site
         from cms.models import HelpContact
         from portal.audit import register_actions
         from portal.models import Centre
@@ -30,3 +31,6 @@ class CmsConfig(AppConfig):
             post_save.connect(purge_all, sender=model, dispatch_uid=f"cms-page-cache-{model.__name__}-saved")
             post_delete.connect(purge_all, sender=model, dispatch_uid=f"cms-page-cache-{model.__name__}-deleted")
         register_actions(CmsAudit)
+
+        # Wagtail's Site record follows SITE_URL: set after every `migrate` (see cms/links.py).
+        post_migrate.connect(sync_default_site, sender=self, dispatch_uid="cms-site-follows-site-url")

@@ -22,6 +22,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from cms.blocks import InformationStreamBlock, NewsStreamBlock
+from cms.links import page_url
 
 
 class Topic(models.TextChoices):
@@ -56,11 +57,12 @@ class SitePage(Page):
     def alternates(self, request: HttpRequest | None = None) -> list[dict[str, str]]:
         """The live translations of this page (itself included), for hreflang links: one query."""
         pages = self.get_translations(inclusive=True).live().public().select_related("locale")
-        return [{"lang": page.locale.language_code, "url": page.get_full_url(request)} for page in pages]
+        return [{"lang": page.locale.language_code, "url": url} for page in pages if (url := page_url(page, request))]
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         context["alternates"] = self.alternates(request)
+        context["canonical_url"] = page_url(self, request)
         context["source_locale_code"] = settings.LANGUAGE_CODE
         return context
 

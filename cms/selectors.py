@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from cms.links import page_url
 from jobfairs.models import FairFormat, FairStatus, JobFair, Vacancy
 from jobfairs.selectors import list_public_fairs, list_public_vacancies
 from portal.models import Country
@@ -190,17 +191,17 @@ def list_sitemap_entries(*, request: HttpRequest | None = None) -> list[SitemapE
         .select_related("locale")
         .order_by("path")
     )
-    urls = {page.pk: page.get_full_url(request) for page in pages}
+    urls = {page.pk: url for page in pages if (url := page_url(page, request))}  # routable pages only
     by_key: dict[UUID, list[tuple[str, str]]] = {}
     for page in pages:
-        if urls[page.pk]:
+        if page.pk in urls:
             by_key.setdefault(page.translation_key, []).append((page.locale.language_code, urls[page.pk]))
     return [
         SitemapEntry(
             location=urls[page.pk], last_modified=page.last_published_at, alternates=by_key[page.translation_key]
         )
         for page in pages
-        if urls[page.pk]
+        if page.pk in urls
     ]
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from cms.selectors import list_sitemap_entries
+from portal.site_url import absolute_url
 
 
 @require_GET
@@ -34,7 +36,7 @@ def robots(request: HttpRequest) -> HttpResponse:
         "Disallow: /*/employer/",
         "Disallow: /*/me/",
         "Disallow: /*/accounts/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {absolute_url(reverse('cms:sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -30,6 +30,10 @@ class CounsellingAudit(models.TextChoices):
         pgettext_lazy("audit action", "Old appointment requests redacted"),
     )
     CASE_OPENED = "counselling.case.opened", pgettext_lazy("audit action", "Case file opened")
+    CASE_COUNSELLOR_ASSIGNED = (
+        "counselling.case.counsellor_assigned",
+        pgettext_lazy("audit action", "Counsellor assigned to a case file"),
+    )
     CASE_STATUS_CHANGED = "counselling.case.status_changed", pgettext_lazy("audit action", "Case file status changed")
     CASE_VIEWED = "counselling.case.viewed", pgettext_lazy("audit action", "Case file viewed")
     CLIENT_ANONYMISED = "counselling.client.anonymised", pgettext_lazy("audit action", "Client anonymised")
@@ -51,6 +55,7 @@ class CounsellingAudit(models.TextChoices):
         "counselling.group_session.recorded",
         pgettext_lazy("audit action", "Group session recorded"),
     )
+    SESSION_CORRECTED = "counselling.session.corrected", pgettext_lazy("audit action", "Session corrected")
     SESSION_LOGGED = "counselling.session.logged", pgettext_lazy("audit action", "Session logged")
     TRANSFER_REQUESTED = "counselling.transfer.requested", pgettext_lazy("audit action", "Transfer requested")
     TRANSFER_VIEWED = "counselling.transfer.viewed", pgettext_lazy("audit action", "Transfer request viewed")

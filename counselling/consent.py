@@ -51,3 +51,25 @@ def require_consent(client: Client, purpose: str, organisation: Model | None = N
             ConsentPurpose.FOLLOW_UP_CONTACT: _("The client has not agreed to be contacted for follow-up."),
         }
         raise ConsentMissing(messages.get(purpose, _("The client has not given the consent this needs.")))
+
+
+def consented_organisation_ids(client: Client) -> set[int]:
+    """The partner organisations the client has an active consent to share with (for forms that mark them)."""
+    return set(active_consents_of(client, ConsentPurpose.SHARE_WITH_PARTNER).values_list("organisation_id", flat=True))
+
+
+def active_consents_of(client: Client, purpose: str) -> QuerySet[Consent]:
+    with unscoped():
+        return Consent.objects.filter(client=client, purpose=purpose, withdrawn_at__isnull=True)
+
+
+def last_withdrawal(client: Client, purpose: str, organisation: Model | None = None) -> Consent | None:
+    """The client's most recently withdrawn consent for this purpose (and organisation), if any."""
+    with unscoped():
+        return (
+            Consent.objects.filter(
+                client=client, purpose=purpose, organisation=organisation, withdrawn_at__isnull=False
+            )
+            .order_by("-withdrawn_at")
+            .first()
+        )

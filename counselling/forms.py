@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from counselling.agebands import AgeBand
@@ -29,9 +31,10 @@ from counselling.models import (
     Topic,
     Vulnerability,
 )
+from counselling.names import query_problem
 from portal.forms_base import SafeTextMixin
 from portal.geography import COUNTRIES
-from portal.models import Centre
+from portal.models import Centre, User
 from portal.phones import normalise_phone
 
 SPOKEN_LANGUAGES = [
@@ -105,9 +108,12 @@ class ClientForm(SafeTextMixin, forms.Form):
         self.country_code = country_code
         self.fields["nationality"].choices = _country_choices()
         if country_code:
-            self.fields["phone"].help_text = _("International format, e.g. %(example)s") % {
-                "example": f"{COUNTRIES[country_code].phone_prefix} …" if country_code in COUNTRIES else "+…"
-            }
+            # The example is isolated: "+233 …" inside an Arabic sentence would show as "… 233+".
+            example = f"{COUNTRIES[country_code].phone_prefix} …" if country_code in COUNTRIES else "+…"
+            self.fields["phone"].help_text = mark_safe(  # noqa: S308 - our translation; the example is escaped
+                _("International format, e.g. %(example)s")
+                % {"example": format_html('<bdi dir="ltr">{}</bdi>', example)}
+            )
 
     def _clean_phone(self, name: str) -> str:
         raw = self.cleaned_data.get(name, "")
@@ -197,6 +203,7 @@ class ClientEditForm(ClientForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Only with the client's consent to record sensitive information."),
     )
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class SessionForm(SafeTextMixin, forms.Form):
@@ -235,6 +242,25 @@ class SessionForm(SafeTextMixin, forms.Form):
         if value > timezone.now() + dt.timedelta(hours=1):
             raise forms.ValidationError(_("A session cannot be logged in the future."))
         return value
+
+
+class SessionCorrectionForm(SessionForm):
+    """The session form without the follow-up (it is added once, when the session is logged), with the
+    session's version and the reason for the correction."""
+
+    reason = forms.CharField(
+        label=_("Why do you correct it?"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed for a session logged more than a day ago. Colleagues see it in the session's history."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["follow_up_on"]
+        del self.fields["kind"]
 
 
 class FollowUpForm(SafeTextMixin, forms.Form):
@@ -304,6 +330,11 @@ class TransferForm(SafeTextMixin, forms.Form):
         self.fields["to_centre"].queryset = centres
 
 
+class CounsellorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.full_name or obj.email or str(obj.pk)
+
+
 class TransferDecisionForm(SafeTextMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -311,6 +342,34 @@ class TransferDecisionForm(SafeTextMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    counsellor = CounsellorChoiceField(
+        label=_("Counsellor at your centre"),
+        queryset=None,
+        required=False,
+        empty_label=_("Assign later"),
+        help_text=_("The case's open follow-ups go to this counsellor, or to you until one is assigned."),
+    )
+
+    def __init__(self, *args: Any, caseworkers: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ids = [user.pk for user in caseworkers or []]
+        self.fields["counsellor"].queryset = User.objects.filter(pk__in=ids).order_by("full_name", "pk")
+
+
+class AssignCounsellorForm(forms.Form):
+    counsellor = CounsellorChoiceField(
+        label=_("Counsellor"),
+        queryset=None,
+        required=False,
+        empty_label=_("Nobody yet: the case waits for a counsellor"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, caseworkers: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["counsellor"].queryset = User.objects.filter(pk__in=[user.pk for user in caseworkers]).order_by(
+            "full_name", "pk"
+        )
 
 
 class CaseloadFilterForm(forms.Form):
@@ -321,6 +380,21 @@ class CaseloadFilterForm(forms.Form):
     )
     follow_up_due = forms.BooleanField(label=_("Follow-up due"), required=False)
     mine = forms.BooleanField(label=_("Only my cases"), required=False)
+    unassigned = forms.BooleanField(label=_("Waiting for a counsellor"), required=False)
+
+    def clean_q(self) -> str:
+        """A search that cannot be looked up says why, instead of listing everyone or failing (issue #18)."""
+        query: str = self.cleaned_data["q"]
+        problem = query_problem(query) if query.strip() else ""
+        if problem == "article":
+            raise forms.ValidationError(
+                _("Type the name after the article too, for example “Al Zahrani” rather than “Al”."), code="article"
+            )
+        if problem == "empty":
+            raise forms.ValidationError(
+                _("Type at least one letter or digit: a name, a client code or a phone number."), code="empty"
+            )
+        return query
 
 
 class GroupSessionForm(SafeTextMixin, forms.Form):

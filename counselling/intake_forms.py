@@ -30,7 +30,12 @@ class AppointmentRequestForm(SafeTextMixin, forms.Form):
     preferred_channel = forms.ChoiceField(
         label=_("How should we contact you?"), choices=AppointmentChannel.choices, widget=forms.RadioSelect
     )
-    topic = forms.ChoiceField(label=_("What would you like to talk about?"), choices=AppointmentTopic.choices)
+    # Starts empty: a preselected topic was sent unchanged by nearly everyone and counted as what they asked.
+    topic = forms.ChoiceField(
+        label=_("What would you like to talk about?"),
+        choices=[("", _("Choose a topic")), *AppointmentTopic.choices],
+        error_messages={"required": _("Choose what you would like to talk about.")},
+    )
     message = forms.CharField(
         label=_("Short message (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -7,9 +7,11 @@ register how their kinds read with `register_event_kind` in their
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from counselling.models import CaseEvent, CaseStatus, ConsentPurpose, GoalStatus
@@ -37,7 +39,7 @@ def describe(event: CaseEvent) -> str:
         return _("Session logged (%(minutes)s minutes)") % {"minutes": p.get("minutes", "?")}
     if kind == "follow_up.added":
         return _("Follow-up added for %(date)s: %(title)s") % {
-            "date": p.get("due_on", ""),
+            "date": short_date(p.get("due_on", "")),
             "title": p.get("title", ""),
         }
     if kind == "follow_up.done":
@@ -55,6 +57,14 @@ def describe(event: CaseEvent) -> str:
         return _("Consent withdrawn: %(purpose)s") % {"purpose": choice_label(ConsentPurpose, p.get("purpose"))}
     if kind == "document.uploaded":
         return _("Document added: %(name)s") % {"name": p.get("name", "")}
+    if kind == "session.corrected":
+        if p.get("reason"):
+            return _("Session corrected: %(reason)s") % {"reason": p["reason"]}
+        return _("Session corrected")
+    if kind == "case.counsellor":
+        if not p.get("counsellor"):
+            return _("Counsellor removed: the case waits for a counsellor")
+        return _("Counsellor assigned: %(name)s") % {"name": p["counsellor"]}
     if kind == "transfer.requested":
         return _("Transfer to %(centre)s requested") % {"centre": p.get("to_centre", "")}
     if kind == "transfer.accepted":
@@ -62,6 +72,14 @@ def describe(event: CaseEvent) -> str:
     if kind == "transfer.declined":
         return _("Transfer to %(centre)s declined") % {"centre": p.get("to_centre", "")}
     return kind
+
+
+def short_date(value: object) -> str:
+    """An ISO date kept in an event's params, in the reader's short date format (the text itself if it is none)."""
+    try:
+        return formats.date_format(dt.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return str(value or "")
 
 
 def choice_label(choices: type, value: str | None) -> str:

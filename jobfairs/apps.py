@@ -11,11 +11,14 @@ class JobfairsConfig(AppConfig):
         from jobfairs.audit import JobfairsAudit
         from jobfairs.dataprotection import DECLARATIONS, LINKED_ROWS
         from jobfairs.navigation import nav_items
+        from jobfairs.today import today_items
         from portal.audit import register_actions
         from portal.context_processors import register_navigation
         from portal.dataprotection import declare_processing
+        from portal.today import register_today
 
         register_navigation(nav_items)
         declare_processing(DECLARATIONS)
         register_linked_rows(LINKED_ROWS)
         register_actions(JobfairsAudit)
+        register_today(today_items)

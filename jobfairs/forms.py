@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from counselling.agebands import AgeBand
@@ -22,6 +23,7 @@ from jobfairs.models import (
 from jobfairs.services import DECLARED_FIELDS, SLOT_MINUTES
 from portal.forms_base import SafeTextMixin
 from portal.geography import COUNTRIES
+from portal.i18n_content import Localized, TranslationsFormMixin, translated_list
 
 LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -37,6 +39,19 @@ class FairFilterForm(forms.Form):
         self.fields["country"].choices = [("", _("All countries"))] + [
             (code, facts.name) for code, facts in COUNTRIES.items()
         ]
+
+
+def question_label(question: Localized) -> str:
+    """A fair's question as a field label; one not translated says in which language it is."""
+    if not question.is_fallback:
+        return question.text
+    return format_html(
+        '<bdi lang="{}" dir="{}">{}</bdi> <small class="muted content-fallback">({})</small>',
+        question.language,
+        question.direction,
+        question.text,
+        question.note,
+    )
 
 
 class RegistrationForm(SafeTextMixin, forms.Form):
@@ -70,10 +85,11 @@ class RegistrationForm(SafeTextMixin, forms.Form):
 
     def __init__(self, *args: Any, fair: JobFair, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Answers are kept under the source question, whatever language the question was shown in.
         self.questions = list(fair.questions)
-        for index, question in enumerate(self.questions):
+        for index, question in enumerate(translated_list(fair, "questions")):
             self.fields[f"q{index}"] = forms.CharField(
-                label=question, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+                label=question_label(question), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
             )
         # The fair's questions first; the optional questions for the statistics last.
         self.order_fields([f"q{index}" for index in range(len(self.questions))] + ["share_profile"])
@@ -93,10 +109,11 @@ class ClientRegistrationForm(SafeTextMixin, forms.Form):
 
     def __init__(self, *args: Any, fair: JobFair, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Answers are kept under the source question, whatever language the question was shown in.
         self.questions = list(fair.questions)
-        for index, question in enumerate(self.questions):
+        for index, question in enumerate(translated_list(fair, "questions")):
             self.fields[f"q{index}"] = forms.CharField(
-                label=question, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+                label=question_label(question), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
             )
 
     @property
@@ -138,7 +155,9 @@ class SlotsForm(forms.Form):
     count = forms.IntegerField(label=_("Number of slots"), min_value=1, max_value=60, initial=8)
 
 
-class VacancyForm(SafeTextMixin, forms.Form):
+class VacancyForm(TranslationsFormMixin, SafeTextMixin, forms.Form):
+    translated_fields = ("title", "description")
+
     title = forms.CharField(label=_("Job title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
     isco_code = forms.CharField(
@@ -165,7 +184,10 @@ class VacancyForm(SafeTextMixin, forms.Form):
         label=_("Languages"), choices=LANGUAGE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
     )
     skills = forms.CharField(label=_("Skills"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    valid_through = forms.DateField(label=_("Apply by"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_through = forms.DateField(
+        label=_("Apply by"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),  # ISO in every language
+    )
     how_to_apply = forms.CharField(label=_("How to apply"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     fair = forms.ChoiceField(label=_("Shown at the job fair"), required=False)
     publish = forms.BooleanField(label=_("Publish now"), required=False)
@@ -182,7 +204,8 @@ class VacancyForm(SafeTextMixin, forms.Form):
         return self.cleaned_data["salary_currency"].upper()
 
     def service_data(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
+        data = self.source_data()
+        data["translations"] = self.translations()
         data["fair"] = self.fair_objects.get(data.get("fair") or "")
         data["country_id"] = data.pop("country")
         publish = data.pop("publish")
@@ -228,7 +251,12 @@ class SurveyForm(SafeTextMixin, forms.Form):
     )
 
 
-class FairForm(SafeTextMixin, forms.Form):
+class FairForm(TranslationsFormMixin, SafeTextMixin, forms.Form):
+    """A fair, with its title, description and registration questions in every interface language."""
+
+    translated_fields = ("title", "description", "questions")
+    list_fields = ("questions",)
+
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     format = forms.ChoiceField(label=_("Format"), choices=FairFormat.choices)
@@ -274,31 +302,7 @@ class FairForm(SafeTextMixin, forms.Form):
 
 
 class FairEditForm(FairForm):
-    """The fair form plus its title and description in every other interface language."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for code, name in settings.LANGUAGES:
-            if code == "en":
-                continue
-            self.fields[f"title_{code}"] = forms.CharField(
-                label=_("Title (%(language)s)") % {"language": name}, max_length=200, required=False
-            )
-            self.fields[f"description_{code}"] = forms.CharField(
-                label=_("Description (%(language)s)") % {"language": name},
-                widget=forms.Textarea(attrs={"rows": 3}),
-                required=False,
-            )
-
-    def translations(self) -> dict[str, dict[str, str]]:
-        return {
-            code: {
-                "title": self.cleaned_data.get(f"title_{code}", ""),
-                "description": self.cleaned_data.get(f"description_{code}", ""),
-            }
-            for code, _name in settings.LANGUAGES
-            if code != "en"
-        }
+    """The fair form for a saved fair (the same inputs, its translations filled in by the view)."""
 
     def fair_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if not k.startswith(("title_", "description_"))}
+        return self.source_data()

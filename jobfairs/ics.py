@@ -6,9 +6,11 @@ import datetime as dt
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from jobfairs.models import Booking
+from portal.timezones import zone_label
 
 CRLF = "\r\n"
 
@@ -39,8 +41,18 @@ def _fold(line: str) -> list[str]:
     return [out[0], *(" " + part for part in out[1:])]
 
 
+def booking_description(booking: Booking) -> str:
+    """The fair and the meeting's time in the fair's zone, in the active language's format: what a calendar
+    shows beside the event, whatever zone the calendar itself is set to."""
+    fair = booking.slot.booth.fair
+    start = formats.date_format(timezone.localtime(booking.slot.starts_at, fair.zone), "DATETIME_FORMAT")
+    return f"{fair.localized_title}\n{_('Time:')} {start} ({zone_label(fair.zone, booking.slot.starts_at)})"
+
+
 def booking_ics(booking: Booking, *, summary: str, description: str = "") -> str:
-    """The calendar file of one booking; `summary` comes translated from the caller."""
+    """The calendar file of one booking; `summary` comes translated from the caller, the description is
+    `booking_description` unless given."""
+    description = description or booking_description(booking)
     slot = booking.slot
     booth = slot.booth
     fair = booth.fair

@@ -18,4 +18,5 @@ def nav_items(access: Access) -> list[tuple[str, str]]:
         items.append((reverse("jobfairs:fair-manage-list"), _("Manage job fairs")))
     if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR):
         items.append((reverse("jobfairs:lessons"), _("Lessons learned")))
+        items.append((reverse("jobfairs:employer-vetting"), _("Employers")))
     return items

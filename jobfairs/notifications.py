@@ -25,12 +25,16 @@ from jobfairs.models import (
 )
 from portal.access import unscoped
 from portal.models import Membership, User
+from portal.timezones import valid_zone, zone_name_for
 
 
-def _send(*, to: str, language: str, template: str, context: dict[str, Any], ics: Booking | None = None) -> None:
+def _send(
+    *, to: str, language: str, template: str, context: dict[str, Any], ics: Booking | None = None, zone: str = ""
+) -> None:
+    """Render and send one e-mail in the recipient's language and time zone (`zone`; UTC when empty)."""
     if not to:
         return
-    with translation.override(language):
+    with translation.override(language), timezone.override(valid_zone(zone)):
         subject = render_to_string(f"jobfairs/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"jobfairs/email/{template}_body.txt", context)
         message = EmailMessage(subject, body, None, [to])
@@ -46,6 +50,14 @@ def _recipient(registration: Registration) -> tuple[str, str]:
     return registration.client.email, settings.LANGUAGE_CODE
 
 
+def _recipient_zone(registration: Registration) -> str:
+    """The zone the candidate reads times in: their own (portal.timezones), or the fair's for a client
+    registered by a counsellor (who lives where the fair is)."""
+    if registration.user_id:
+        return zone_name_for(registration.user)
+    return registration.fair.time_zone
+
+
 def _my_link() -> str:
     return settings.SITE_URL + reverse("jobfairs:registration-list")
 
@@ -54,7 +66,13 @@ def send_registration_confirmation(*, registration_id: int) -> None:
     with unscoped():
         registration = Registration.objects.select_related("fair", "user", "client").get(pk=registration_id)
     to, language = _recipient(registration)
-    _send(to=to, language=language, template="registered", context={"r": registration, "link": _my_link()})
+    _send(
+        to=to,
+        language=language,
+        template="registered",
+        context={"r": registration, "link": _my_link()},
+        zone=_recipient_zone(registration),
+    )
 
 
 def send_promotion_notice(*, registration_id: int) -> None:
@@ -70,7 +88,8 @@ def send_booking_confirmation(*, booking_id: int) -> None:
             "slot__booth__fair", "slot__booth__employer", "registration__user", "registration__client"
         ).get(pk=booking_id)
     to, language = _recipient(booking.registration)
-    _send(to=to, language=language, template="booked", context=_booking_context(booking), ics=booking)
+    zone = _recipient_zone(booking.registration)
+    _send(to=to, language=language, template="booked", context=_booking_context(booking), ics=booking, zone=zone)
 
 
 def _booking_context(booking: Booking) -> dict[str, Any]:
@@ -114,7 +133,10 @@ def send_slot_reminders(*, now: dt.datetime) -> int:
                 "slot__booth__fair", "slot__booth__employer", "registration__user", "registration__client"
             ).get(pk=pk)
             to, language = _recipient(booking.registration)
-            _send(to=to, language=language, template="reminder", context=_booking_context(booking), ics=booking)
+            zone = _recipient_zone(booking.registration)
+            _send(
+                to=to, language=language, template="reminder", context=_booking_context(booking), ics=booking, zone=zone
+            )
         sent += 1
     return sent
 

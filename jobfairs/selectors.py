@@ -7,7 +7,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import Avg, Count, Exists, FloatField, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -32,6 +44,7 @@ from jobfairs.models import (
     RespondentKind,
     SurveyResponse,
     Vacancy,
+    VettingStatus,
     shares_profile_q,
 )
 from portal.access import Access, Role, get_visible_or_404
@@ -477,3 +490,17 @@ def _add(bucket: Outcome, outcome: Outcome) -> None:
         "problems",
     ):
         setattr(bucket, name, getattr(bucket, name) + getattr(outcome, name))
+
+
+def list_vettable_employers(*, access: Access) -> QuerySet[Employer]:
+    """Employers the user vets (`jobfairs.services.vet_employer`): those of the countries where they manage a
+    centre or coordinate, all for an administrator; waiting ones first, then by name."""
+    employers = Employer.objects.select_related("country")
+    if not access.has_role(Role.ADMIN):
+        employers = employers.filter(country_id__in=access.countries_of(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR))
+    waiting_first = Case(When(vetting_status=VettingStatus.PENDING, then=0), default=1)
+    return employers.order_by(waiting_first, "name", "pk")
+
+
+def get_vettable_employer(*, access: Access, public_id: UUID | str) -> Employer:
+    return get_visible_or_404(list_vettable_employers(access=access), public_id=public_id)

@@ -33,6 +33,8 @@ urlpatterns = [
     path("employer/vacancies/<uuid:public_id>/edit/", views.vacancy_edit, name="vacancy-edit"),
     path("employer/applications/<uuid:public_id>/status/", views.application_status, name="application-status"),
     # Staff
+    path("staff/employers/", views.employer_vetting, name="employer-vetting"),
+    path("staff/employers/<uuid:public_id>/vet/", views.employer_vet, name="employer-vet"),
     path("staff/jobfairs/", views.manage_list, name="fair-manage-list"),
     path("staff/jobfairs/new/", views.fair_create, name="fair-create"),
     path("staff/jobfairs/lessons/", views.lessons, name="lessons"),

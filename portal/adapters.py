@@ -63,6 +63,14 @@ def may_sign_in_by_code(user: Any) -> bool:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": gettext_lazy(
+            "Too many failed sign-in attempts from this connection. Signing in from here is paused for 15 "
+            "minutes; your account is not locked elsewhere. If you have forgotten your password, reset it."
+        ),
+    }
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Returnees sign up themselves; staff come only by invitation (see portal.services)."""
         return True
@@ -104,6 +112,12 @@ class AccountAdapter(DefaultAccountAdapter):
             if not may_sign_in_by_code(user):
                 return None
         return user
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """Failed sign-ins are counted per account *and* address (``ACCOUNT_RATE_LIMITS["login_failed"]``'s
+        ``key``): a guesser pauses the account only for their own address, so nobody can lock the real
+        person out, and one address is capped by the per-IP limits whatever accounts it tries."""
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{client_ip(request)}"
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """allauth's rate limits and session list see the same address as the audit log (portal/http.py)."""

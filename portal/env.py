@@ -106,5 +106,5 @@ def check_field_keys(name: str = "FIELD_ENCRYPTION_KEYS") -> None:
         except (ValueError, TypeError):
             raise ImproperlyConfigured(
                 f"{name}: key {position} of {len(keys)} is not a Fernet key (44 characters of url-safe base64; "
-                'make one with Fernet.generate_key(), README "Key rotation")'
+                'make one with Fernet.generate_key(), DEPLOYMENT.md "2.4 The environment file")'
             ) from None

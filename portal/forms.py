@@ -14,10 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from portal.access import Access
 from portal.audit import action_choices
 from portal.forms_base import SafeTextMixin
+from portal.i18n_content import TranslationsFormMixin
 from portal.selectors import (
     list_countries_to_set_up,
     list_invitable_centres,
     list_invitable_countries,
+    list_invitable_employers,
+    list_invitable_organisations,
     list_invitable_roles,
     list_manageable_countries,
 )
@@ -30,6 +33,15 @@ class InviteStaffForm(SafeTextMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"))
     centre = forms.ModelChoiceField(label=_("Centre"), queryset=None, required=False)
     country = forms.ModelChoiceField(label=_("Country"), queryset=None, required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Partner organisation"),
+        queryset=None,
+        required=False,
+        help_text=_("For the partner organisation role only."),
+    )
+    employer = forms.ModelChoiceField(
+        label=_("Employer"), queryset=None, required=False, help_text=_("For the employer role only.")
+    )
     language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES)
 
     def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
@@ -37,6 +49,8 @@ class InviteStaffForm(SafeTextMixin, forms.Form):
         self.fields["role"].choices = list_invitable_roles(access=access)
         self.fields["centre"].queryset = list_invitable_centres(access=access)
         self.fields["country"].queryset = list_invitable_countries(access=access)
+        self.fields["organisation"].queryset = list_invitable_organisations(access=access)
+        self.fields["employer"].queryset = list_invitable_employers(access=access)
 
 
 class AcceptInvitationForm(forms.Form):
@@ -62,6 +76,21 @@ class AcceptInvitationForm(forms.Form):
 
 class LanguagePreferenceForm(forms.Form):
     language = forms.ChoiceField(label=_("Language for e-mails and reminders"), choices=settings.LANGUAGES)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Times on pages, in e-mails and in PDFs are shown in this zone."),
+    )
+
+    def __init__(self, *args: Any, automatic_zone: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_field_choices(automatic_zone)
+
+
+def time_zone_field_choices(automatic_zone: str) -> list[tuple[str, str]]:
+    """Every zone, after an empty choice that names the zone used without one (the centre's or browser's)."""
+    automatic = _("Automatic: %(zone)s") % {"zone": automatic_zone.replace("_", " ")} if automatic_zone else "—"
+    return [("", automatic), *time_zone_choices()]
 
 
 class AuditSearchForm(forms.Form):
@@ -75,8 +104,14 @@ class AuditSearchForm(forms.Form):
         help_text=_("E.g. counselling.case.viewed"),
         widget=forms.TextInput(attrs={"list": "audit-actions"}),
     )
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input shows and sends ISO dates whatever the language (the locale's first input format is not ISO
+    # in German, French, Serbian and Indonesian).
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -121,7 +156,11 @@ class CountryForm(SafeTextMixin, forms.Form):
             del self.fields["code"]
 
 
-class CentreForm(SafeTextMixin, forms.Form):
+class CentreForm(TranslationsFormMixin, SafeTextMixin, forms.Form):
+    """A centre; its opening hours can be given in every interface language."""
+
+    translated_fields = ("opening_hours",)
+
     country = forms.ModelChoiceField(label=_("Country"), queryset=None)
     code = forms.CharField(
         label=_("Short code"),

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import time
-import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.functional import SimpleLazyObject
 
@@ -29,14 +27,9 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.access = SimpleLazyObject(lambda: get_access(request.user))  # type: ignore[attr-defined]
         token = set_request_ip(client_ip(request))
-        zone = request.access.timezone_name if request.user.is_authenticated else None  # type: ignore[attr-defined]
-        if zone:
-            # Staff see and enter times in their centre's time zone.
-            timezone.activate(zoneinfo.ZoneInfo(zone))
         try:
             return self.get_response(request)
         finally:
-            timezone.deactivate()
             reset_request_ip(token)
 
 

@@ -68,6 +68,8 @@ class Centre(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     opening_hours = models.TextField(_("opening hours"), blank=True)
+    # Opening hours in other languages (`portal.i18n_content`): {"fr": {"opening_hours": ...}}.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     languages = ArrayField(models.CharField(max_length=10), verbose_name=_("languages"), default=list)
     is_active = models.BooleanField(_("active"), default=True)
     # The last number used in this centre's client codes; raised under a row lock.
@@ -115,6 +117,9 @@ class User(AbstractUser):
     # E.164 (e.g. +233241234567); unique when set. Returnees may sign in with it by SMS code.
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     phone_verified = models.BooleanField(_("phone number verified"), default=False)
+    # An IANA zone name (Africa/Accra). Empty: the zone of the user's centre or country, or the browser's
+    # (portal.timezones.zone_name_for).
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -192,8 +197,12 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("employer"),
     )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Set when a manager, coordinator or administrator ends the role (`portal.services.end_membership`);
+    # the row stays, inactive, so that the team list and the audit trail keep who held it.
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
 
     objects = ScopedManager.from_queryset(MembershipQuerySet)()
 

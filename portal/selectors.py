@@ -37,9 +37,34 @@ def list_invitable_roles(*, access: Access) -> list[tuple[str, str]]:
     if access.has_role(Role.ADMIN):
         return list(Role.choices)
     roles = set(CENTRE_ROLES) if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR) else set()
+    if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR):
+        roles |= {Role.PARTNER, Role.EMPLOYER}  # people of the partner organisations and employers of the country
     if access.has_role(Role.COUNTRY_COORDINATOR):
         roles.add(Role.EDITOR)
     return [(value, label) for value, label in Role.choices if value in roles]
+
+
+def _invitable_country_codes(access: Access) -> frozenset[str] | None:
+    """The countries whose organisations and employers the user may invite people of; None: all (admin)."""
+    if access.has_role(Role.ADMIN):
+        return None
+    return access.countries_of(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR)
+
+
+def list_invitable_organisations(*, access: Access) -> QuerySet[Any]:
+    """Partner organisations the user may invite people of: those of their countries (all for an admin).
+
+    The model is reached through `Membership.organisation` (it lives in the referrals app, above this one)."""
+    organisations = Membership._meta.get_field("organisation").related_model._default_manager.order_by("name")
+    countries = _invitable_country_codes(access)
+    return organisations if countries is None else organisations.filter(country_id__in=countries)
+
+
+def list_invitable_employers(*, access: Access) -> QuerySet[Any]:
+    """Employers the user may invite people of: those of their countries (all for an admin)."""
+    employers = Membership._meta.get_field("employer").related_model._default_manager.order_by("name")
+    countries = _invitable_country_codes(access)
+    return employers if countries is None else employers.filter(country_id__in=countries)
 
 
 def list_invitable_countries(*, access: Access) -> QuerySet[Country]:

@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.SessionActivityMiddleware",  # allauth's UserSessionsMiddleware, once a minute
     "portal.middleware.RequestContextMiddleware",
+    "portal.timezones.TimeZoneMiddleware",  # the viewer's zone: chosen, centre's, or the browser's (cookie)
     "portal.middleware.RequireStaffMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cms.cache.PublicPageCacheMiddleware",  # after CSRF, auth and messages: it needs all three
@@ -138,6 +139,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every form field, ours and allauth's: dir="ltr" for phones, addresses and codes, aria-required.
+FORM_RENDERER = "portal.formrender.PortalFormRenderer"
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
@@ -183,6 +186,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
+# Day-first dates and the 24-hour clock where Django's own formats are wrong for the partner countries.
+FORMAT_MODULE_PATH = ["portal.formats"]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
@@ -308,6 +313,8 @@ ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 # out-of-band codes (allauth's default is 15); sign-in codes by SMS or e-mail live 3 (LOGIN_BY_CODE_TIMEOUT).
 ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 10 * 60
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+# The name allauth puts into its sentences ("You are already signed in as …"), bidi-isolated (portal/bidi.py).
+ACCOUNT_USER_DISPLAY = "portal.bidi.user_display"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "optional"  # made mandatory per account with an address: see above
 SILENCED_SYSTEM_CHECKS = ["account.W001"]  # neither field is required alone: the form requires one of them
@@ -318,12 +325,18 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # The key is the account *and* the address (portal/adapters.py): a stranger's guesses never lock the
+    # real person out; one address is capped at 60 failures an hour across all accounts it tries.
+    "login_failed": "10/m/ip,60/h/ip,5/15m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
 }
+
+# How long the author of a counselling session may correct it (days after it was logged); after 24 hours a
+# correction needs a reason (counselling.services.correct_session).
+SESSION_CORRECTION_DAYS = env_int("SESSION_CORRECTION_DAYS", default=14)
 
 # Text messages (sign-in codes): a dotted path to a backend class, see portal/sms.py.
 SMS_BACKEND = os.environ.get("SMS_BACKEND") or (
@@ -342,6 +355,11 @@ MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Counselling portal")
 # A code of the 30-second step just before (or after) this one is accepted too (RFC 6238 section 5.2): on a slow
 # line a code typed at second 28 arrives in the next step. Each code is still accepted only once.
 MFA_TOTP_TOLERANCE = 1
+# The code box is focused when the second-factor page opens (portal/mfa_forms.py).
+MFA_FORMS = {
+    "authenticate": "portal.mfa_forms.PortalAuthenticateForm",
+    "reauthenticate": "portal.mfa_forms.PortalReauthenticateForm",
+}
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # --- E-mail -------------------------------------------------------------------

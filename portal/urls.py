@@ -19,6 +19,7 @@ portal_patterns = (
         path("staff/", views.staff_home, name="staff-home"),
         path("staff/team/", views.staff_list, name="staff-list"),
         path("staff/team/invite/", views.staff_invite, name="staff-invite"),
+        path("staff/team/<uuid:public_id>/end/", views.staff_membership_end, name="staff-membership-end"),
         path("staff/audit/", views.audit_log, name="audit-log"),
         path("staff/countries/", views.country_list, name="country-list"),
         path("staff/countries/new/", views.country_create, name="country-create"),

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -36,6 +37,7 @@ from portal.forms import (
 )
 from portal.health import failing_since
 from portal.http import AuthenticatedRequest
+from portal.pdf import font_problems
 from portal.selectors import (
     list_audit_events,
     list_countries_with_centres,
@@ -48,12 +50,17 @@ from portal.services import (
     accept_invitation,
     create_centre,
     create_country,
+    end_membership,
     invitation_account,
     invite_staff,
+    may_end_membership,
     set_preferred_language,
+    set_time_zone,
     update_centre,
     update_country,
 )
+from portal.timezones import automatic_zone_name
+from portal.today import today_items
 
 TEAM_ROLES = (Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.ADMIN)
 
@@ -127,8 +134,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["cache"] = "error: unreachable"
     healthy = all(value == "ok" for name, value in checks.items() if not (name == "cache" and cache_down))
     checks["worker"] = _worker_health() if checks["database"] == "ok" else "unknown"
-    # A stale worker does not take the web node out of the load balancer (503): it is "degraded".
-    whole = checks["worker"] in ("ok", "inline") and not cache_down
+    # The report fonts (portal/fonts): without them PDFs print empty boxes, but pages are served.
+    problems = font_problems()
+    checks["fonts"] = "error: " + "; ".join(problems) if problems else "ok"
+    # A stale worker or unusable fonts do not take the web node out of the load balancer (503): "degraded".
+    whole = checks["worker"] in ("ok", "inline") and not cache_down and not problems
     status = "error" if not healthy else ("ok" if whole else "degraded")
     # Beside each failing part, since when it fails ("database_since": ISO time), the same on every process.
     since = {f"{part}_since": at for part, at in failing_since(checks, now=timezone.now()).items()}
@@ -170,19 +180,33 @@ def staff_home(request: AuthenticatedRequest) -> HttpResponse:
             return redirect("jobfairs:employer-dashboard")
         except NoReverseMatch:
             pass  # the job fairs app has no dashboard yet: the staff home lists the roles
-    context = {"memberships": access.memberships, "sets_up": access.has_role(Role.ADMIN)}
+    context = {
+        "today": today_items(access),
+        "memberships": access.memberships,
+        "sets_up": access.has_role(Role.ADMIN),
+        "edits_pages": access.has_role(Role.EDITOR, Role.ADMIN),
+    }
     return render(request, "portal/staff/home.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def me(request: AuthenticatedRequest) -> HttpResponse:
-    """The signed-in person's own page: language preference and account security."""
-    form = LanguagePreferenceForm(request.POST or None, initial={"language": request.user.preferred_language})
+    """The signed-in person's own page: language and time zone preferences, and account security."""
+    form = LanguagePreferenceForm(
+        request.POST or None,
+        initial={"language": request.user.preferred_language, "time_zone": request.user.time_zone},
+        automatic_zone=automatic_zone_name(request),
+    )
     if request.method == "POST" and form.is_valid():
         set_preferred_language(user=request.user, language=form.cleaned_data["language"])
-        messages.success(request, _("Your language preference was saved."))
-        return redirect("portal:me")
+        try:
+            set_time_zone(user=request.user, time_zone=form.cleaned_data["time_zone"])
+        except DomainError as error:
+            form.add_error("time_zone", str(error))
+        else:
+            messages.success(request, _("Your preferences were saved."))
+            return redirect("portal:me")
     return render(request, "portal/me.html", {"form": form})
 
 
@@ -190,6 +214,8 @@ def me(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def staff_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(list_team(access=request.access), 50).get_page(request.GET.get("page"))
+    for membership in page:
+        membership.may_end = may_end_membership(access=request.access, membership=membership)
     return render(request, "portal/staff/team.html", {"page": page})
 
 
@@ -206,6 +232,29 @@ def staff_invite(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("portal:staff-list")
     return render(request, "portal/staff/invite.html", {"form": form})
+
+
+@role_required(*TEAM_ROLES)
+@require_http_methods(["GET", "POST"])
+def staff_membership_end(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
+    """Asks first, then ends a colleague's role (or withdraws an invitation not yet accepted)."""
+    membership = get_visible_or_404(list_team(access=request.access).filter(ended_at__isnull=True), public_id=public_id)
+    if not may_end_membership(access=request.access, membership=membership):
+        raise Http404
+    form = forms.Form(request.POST if request.method == "POST" else None)  # nothing to fill in: a bound form
+    if form.is_bound and form.is_valid():
+        try:
+            end_membership(access=request.access, actor=request.user, public_id=membership.public_id)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The role %(role)s of %(name)s has ended.")
+                % {"role": membership.get_role_display(), "name": membership.user.full_name or membership.user.email},
+            )
+            return redirect("portal:staff-list")
+    return render(request, "portal/staff/membership_end.html", {"membership": membership, "form": form})
 
 
 @role_required(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.DATA_PROTECTION_OFFICER)
@@ -330,7 +379,9 @@ def centre_create(request: AuthenticatedRequest) -> HttpResponse:
     form = CentreForm(request.POST or None, access=request.access, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            centre = create_centre(access=request.access, actor=request.user, **form.cleaned_data)
+            centre = create_centre(
+                access=request.access, actor=request.user, translations=form.translations(), **form.source_data()
+            )
         except DomainError as error:
             apply_domain_error(form, error)
         else:
@@ -345,10 +396,17 @@ def centre_update(request: AuthenticatedRequest, public_id: str) -> HttpResponse
     centre = get_visible_or_404(list_manageable_centres(access=request.access), public_id=public_id)
     fields = ("code", "name", "city", "address", "phone", "email", "opening_hours", "languages", "is_active")
     initial = {"country": centre.country_id, **{name: getattr(centre, name) for name in fields}}
+    initial.update(CentreForm.translation_initial(centre))
     form = CentreForm(request.POST or None, access=request.access, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            update_centre(access=request.access, actor=request.user, centre=centre, **form.cleaned_data)
+            update_centre(
+                access=request.access,
+                actor=request.user,
+                centre=centre,
+                translations=form.translations(),
+                **form.source_data(),
+            )
         except DomainError as error:
             apply_domain_error(form, error)
         else:

@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from counselling.forms import DATE, SPOKEN_LANGUAGES
+from counselling.models import ConsentMethod, LegalBasis
 from portal.forms_base import SafeTextMixin
 from portal.geography import COUNTRIES
+from portal.i18n_content import TranslationsFormMixin
 from referrals.models import (
     Delivery,
     Location,
@@ -22,6 +24,7 @@ from referrals.models import (
     SharedField,
     Urgency,
 )
+from referrals.services import ConsentAnswer
 
 
 class ReferralForm(SafeTextMixin, forms.Form):
@@ -40,11 +43,52 @@ class ReferralForm(SafeTextMixin, forms.Form):
         label=_("Answer expected by"), required=False, widget=DATE, help_text=_("Seven days from today when empty.")
     )
     save_as_draft = forms.BooleanField(label=_("Keep as a draft, do not send yet"), required=False)
+    # The client's answer when they have not yet agreed to share with the chosen organisation: recorded with
+    # the referral, as the consent form records it (`referrals.services.ConsentAnswer`).
+    consent_answer = forms.ChoiceField(
+        label=_("Consent to share data with the organisation"),
+        choices=[
+            ("agrees", _("The client agrees to share the data ticked above with this organisation")),
+            ("declines", _("The client does not agree")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Only needed when the client has not yet agreed to share with the chosen service's organisation; "
+            "services marked “consent on record” have it."
+        ),
+    )
+    consent_legal_basis = forms.ChoiceField(
+        label=_("Legal basis"), choices=LegalBasis.choices, initial=LegalBasis.CONSENT, required=False
+    )
+    consent_method = forms.ChoiceField(
+        label=_("How it was given"), choices=[("", "—"), *ConsentMethod.choices], required=False
+    )
+    consent_witness = forms.CharField(label=_("Witness"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, services: Any, consented: set[int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services
-        self.fields["service"].label_from_instance = lambda s: f"{s.organization.name}: {s.name}"
+        consented = consented or set()
+        on_record = _("consent on record")
+
+        def label(service: Any) -> str:
+            text = f"{service.organization.name}: {service.name}"
+            return f"{text} · {on_record}" if service.organization_id in consented else text
+
+        self.fields["service"].label_from_instance = label
+
+    def consent(self) -> ConsentAnswer | None:
+        """The answer given in the form, or None when none was given (the service asks for one if needed)."""
+        data = self.cleaned_data
+        if not data.get("consent_answer"):
+            return None
+        return ConsentAnswer(
+            agrees=data["consent_answer"] == "agrees",
+            method=data.get("consent_method") or "",
+            legal_basis=data.get("consent_legal_basis") or LegalBasis.CONSENT,
+            witness=data.get("consent_witness") or "",
+        )
 
     def clean_due_on(self) -> dt.date | None:
         value = self.cleaned_data.get("due_on")
@@ -115,7 +159,11 @@ class LocationForm(SafeTextMixin, forms.Form):
     city = forms.CharField(label=_("City"), max_length=100)
 
 
-class ServiceForm(SafeTextMixin, forms.Form):
+class ServiceForm(TranslationsFormMixin, SafeTextMixin, forms.Form):
+    """A service of the directory, with its name and description in every interface language."""
+
+    translated_fields = ("name", "description")
+
     organization = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
     name = forms.CharField(label=_("Name"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=ServiceCategory.choices)

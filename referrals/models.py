@@ -74,6 +74,8 @@ class Service(models.Model):
     name = models.CharField(_("name"), max_length=200)
     category = models.CharField(_("category"), max_length=32, choices=ServiceCategory.choices)
     description = models.TextField(_("description"), blank=True)
+    # Name and description in other languages (`portal.i18n_content`): {"fr": {"name": ..., "description": ...}}.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     delivery = models.CharField(_("delivery"), max_length=16, choices=Delivery.choices, default=Delivery.IN_PERSON)
     country = models.ForeignKey(
         "portal.Country", on_delete=models.PROTECT, related_name="services", verbose_name=_("country")

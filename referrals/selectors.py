@@ -13,6 +13,7 @@ from django.utils import timezone
 from counselling.consent import has_consent
 from counselling.models import ConsentPurpose, Education, Sex
 from portal.access import CASEWORK_ROLES, Access, get_visible_or_404
+from portal.i18n_content import translated
 from referrals.models import (
     AWAITING_ANSWER,
     FINAL_STATUSES,
@@ -35,9 +36,14 @@ BOARD_COLUMNS = {
     "client_family_name": "case__client__family_name",
     "service_public_id": "service__public_id",
     "service_name": "service__name",
+    "service_translations": "service__translations",
     "organization_name": "organization__name",
 }
-INBOX_COLUMNS = {"service_name": "service__name", "centre_name": "centre__name"}
+INBOX_COLUMNS = {
+    "service_name": "service__name",
+    "service_translations": "service__translations",
+    "centre_name": "centre__name",
+}
 
 
 @dataclass(frozen=True)
@@ -249,7 +255,7 @@ def partner_view(referral: Referral) -> PartnerView:
         code=referral.code,
         status_label=str(referral.get_status_display()),
         centre_name=referral.centre.name,
-        service_name=referral.service.name,
+        service_name=translated(referral.service, "name").text,
         urgency_label=str(referral.get_urgency_display()),
         due_on=referral.due_on,
         reason=referral.reason if profile.consent_active else "",

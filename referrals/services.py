@@ -9,22 +9,27 @@ one transaction with a row lock on the referral.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from counselling.consent import require_consent
+from counselling.consent import ConsentMissing, has_consent, last_withdrawal, require_consent
 from counselling.models import CaseEvent, CaseFile, CaseStatus, ConsentPurpose
+from counselling.services import record_consent_within
 from portal import outbox
 from portal.access import CASEWORK_ROLES, Access, Role, unscoped
 from portal.audit import record_event
 from portal.errors import DomainError, NotAllowed
+from portal.i18n_content import clean_translations
 from portal.models import User
 from referrals.audit import ReferralsAudit
 from referrals.models import (
+    FINAL_STATUSES,
     SEAT_STATUSES,
     Channel,
     Location,
@@ -107,11 +112,22 @@ def add_location(
     return location
 
 
+# The service's texts that can be given in every interface language.
+SERVICE_TRANSLATED_FIELDS = ("name", "description")
+
+
 @transaction.atomic(durable=True)
 def save_service(
-    *, access: Access, actor: User, service: Service | None = None, locations: list[Location] | None = None, **data: Any
+    *,
+    access: Access,
+    actor: User,
+    service: Service | None = None,
+    locations: list[Location] | None = None,
+    translations: dict[str, dict[str, Any]] | None = None,
+    **data: Any,
 ) -> Service:
-    """Create or change a service of an organisation in the user's country."""
+    """Create or change a service of an organisation in the user's country, with its name and description in
+    other languages (`portal.i18n_content`; None leaves those as they are)."""
     organization: Organization = data["organization"]
     _require_directory_editor(access, organization.country_id)
     if service is not None:
@@ -123,6 +139,8 @@ def save_service(
     for key, value in data.items():
         setattr(service, key, value)
     service.country_id = organization.country_id
+    if translations is not None:
+        service.translations = clean_translations(translations, SERVICE_TRANSLATED_FIELDS)
     service.save()
     if locations is not None:
         if any(location.organization_id != organization.pk for location in locations):
@@ -174,20 +192,26 @@ def create_referral(
     shared_fields: list[str] | None = None,
     due_on: dt.date | None = None,
     send: bool = True,
+    consent: ConsentAnswer | None = None,
 ) -> Referral:
     """Refer the case's client to a service; sent at once unless kept as a draft.
 
     Refused without the client's consent to share with this organisation,
     for a service that does not serve the client's country or age, on a
     closed case, and when an open referral of this case to this service
-    exists (a double submission makes one referral, not two).
+    exists (a double submission makes one referral, not two). Without a
+    consent on record, the counsellor records the client's answer in the same
+    step (`consent`): agreed, it is recorded as the consent form would
+    (`counselling.services.record_consent_within`: the same checks, timeline
+    line and audit) in this referral's transaction; declined, nothing is saved.
     """
     if case.centre_id not in access.centre_ids(*CASEWORK_ROLES):
         raise NotAllowed(_("This case file does not exist."))
     if case.status == CaseStatus.CLOSED:
         raise DomainError(_("This case is closed. Reopen it before adding to it."))
-    require_consent(case.client, ConsentPurpose.SHARE_WITH_PARTNER, service.organization)
     _check_eligible(case, service)
+    if not has_consent(case.client, ConsentPurpose.SHARE_WITH_PARTNER, service.organization):
+        _record_consent_given_now(access, actor, case, service, consent)
     today = timezone.localdate()
     if due_on is not None and due_on < today:
         raise DomainError(_("The answer cannot be expected in the past."), field="due_on")
@@ -211,6 +235,62 @@ def create_referral(
     if send:
         referral = send_referral(access=access, actor=actor, referral=referral)
     return referral
+
+
+@dataclass(frozen=True)
+class ConsentAnswer:
+    """What the client said, asked in the referral form, about sharing with the service's organisation."""
+
+    agrees: bool
+    method: str = ""
+    legal_basis: str = "consent"
+    witness: str = ""
+
+
+def _record_consent_given_now(
+    access: Access, actor: User, case: CaseFile, service: Service, consent: ConsentAnswer | None
+) -> None:
+    organisation = service.organization
+    if consent is None:
+        withdrawn = last_withdrawal(case.client, ConsentPurpose.SHARE_WITH_PARTNER, organisation)
+        if withdrawn is not None:
+            message = _(
+                "The client withdrew the consent to share data with %(organisation)s on %(date)s. Record their "
+                "answer below only if they agree again."
+            ) % {
+                "organisation": organisation.name,
+                "date": date_format(timezone.localtime(withdrawn.withdrawn_at), "SHORT_DATE_FORMAT"),
+            }
+        else:
+            message = _(
+                "The client has not yet agreed to share data with %(organisation)s. Ask them and record their "
+                "answer below."
+            ) % {"organisation": organisation.name}
+        raise ConsentMissing(message, field="consent_answer")
+    if not consent.agrees:
+        raise ConsentMissing(
+            _(
+                "The client does not agree to share data with %(organisation)s, so the referral cannot be made. "
+                "Nothing was saved or shared."
+            )
+            % {"organisation": organisation.name},
+            field="consent_answer",
+        )
+    if not consent.method:
+        raise DomainError(_("Say how the client gave the consent."), field="consent_method")
+    try:
+        record_consent_within(
+            access=access,
+            actor=actor,
+            client=case.client,
+            purpose=ConsentPurpose.SHARE_WITH_PARTNER,
+            organisation=organisation,
+            method=consent.method,
+            legal_basis=consent.legal_basis,
+            witness=consent.witness,
+        )
+    except DomainError as error:
+        raise DomainError(error.message, field=f"consent_{error.field}" if error.field else None) from error
 
 
 @transaction.atomic  # not durable: `create_referral` sends within its own transaction
@@ -389,3 +469,16 @@ def _promote_waitlist(service: Service) -> None:
     if waiting is not None:
         _move(waiting, S.SENT, actor=None, channel=Channel.SYSTEM, note="")
         _notify_partner(waiting.pk, f"referral-promoted:{waiting.public_id}")
+
+
+def follow_transferred_case(*, transfer: Any, **kwargs: Any) -> int:
+    """Receiver of `counselling.signals.case_transferred`: the case's open referrals move to the receiving
+    centre with it, so that its staff see the partners' answers (and the old centre, which can no longer open
+    the case, stops hearing of them). Closed referrals stay where they were made. Runs in the transfer's
+    transaction."""
+    with unscoped():
+        return (
+            Referral.objects.filter(case_id=transfer.case_id)
+            .exclude(status__in=FINAL_STATUSES)
+            .update(centre_id=transfer.to_centre_id, updated_at=timezone.now())
+        )

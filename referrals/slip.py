@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from portal.pdf import write_pdf
+from portal.pdf import language_context, write_pdf
 from portal.qr import qr_svg
 from referrals.links import link_for
 from referrals.models import Referral
@@ -27,6 +27,6 @@ def render_slip(referral: Referral, *, language: str) -> bytes:
     with translation.override(language):
         html = render_to_string(
             "referrals/slip.html",
-            {"slip": slip, "qr": qr_svg(link), "link": link, "LANGUAGE_BIDI": translation.get_language_bidi()},
+            {"slip": slip, "qr": qr_svg(link), "link": link, **language_context()},
         )
     return write_pdf(html)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from counselling import selectors as case_selectors
 from counselling.audit import CounsellingAudit
+from counselling.consent import consented_organisation_ids
 from portal.access import CASEWORK_ROLES, Role
 from portal.audit import record_event, record_read
 from portal.errors import DomainError, apply_domain_error
@@ -78,11 +79,18 @@ def service_edit(request: AuthenticatedRequest, public_id: UUID | None = None) -
             raise Http404
         initial = {f: getattr(service, f) for f in ServiceForm.base_fields if f != "locations"}
         initial["locations"] = list(service.locations.all())
+        initial.update(ServiceForm.translation_initial(service))
     form = ServiceForm(request.POST or None, initial=initial, organizations=organizations)
     if request.method == "POST" and form.is_valid():
-        data = {k: ("" if v is None and k in ("cost", "schedule") else v) for k, v in form.cleaned_data.items()}
+        data = {k: ("" if v is None and k in ("cost", "schedule") else v) for k, v in form.source_data().items()}
         try:
-            services.save_service(access=request.access, actor=request.user, service=service, **data)
+            services.save_service(
+                access=request.access,
+                actor=request.user,
+                service=service,
+                translations=form.translations(),
+                **data,
+            )
         except DomainError as error:
             apply_domain_error(form, error)
         else:
@@ -149,7 +157,11 @@ def organization_edit(request: AuthenticatedRequest, public_id: UUID | None = No
 @require_http_methods(["GET", "POST"])
 def referral_create(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     case = case_selectors.get_case(access=request.access, public_id=public_id)
-    form = ReferralForm(request.POST or None, services=selectors.services_for_case(country_code=case.centre.country_id))
+    form = ReferralForm(
+        request.POST or None,
+        services=selectors.services_for_case(country_code=case.centre.country_id),
+        consented=consented_organisation_ids(case.client),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -163,6 +175,7 @@ def referral_create(request: AuthenticatedRequest, public_id: UUID) -> HttpRespo
                 shared_fields=data["shared_fields"],
                 due_on=data["due_on"],
                 send=not data["save_as_draft"],
+                consent=form.consent(),
             )
         except DomainError as error:
             apply_domain_error(form, error)

@@ -15,17 +15,20 @@ class Cell:
     count: int | None
     display: str
     hidden: bool = False
+    # The true count behind a shown cell, never displayed: rates are computed from it (13 of 17 is 76 %,
+    # not 100 % from the rounded 15 of 15) and then rounded themselves (`reports.selectors.tables.share_of`).
+    exact: int | None = None
 
     @classmethod
     def shown(cls, count: int) -> Cell:
-        return cls(count, str(count))
+        return cls(count, str(count), exact=count)
 
     @classmethod
     def rounded(cls, count: int) -> Cell:
         """Aggregate views round every shown count to the nearest 5, so that tables of different
         scopes or overlapping periods cannot be subtracted to an exact small number."""
         value = ROUNDING * ((count + ROUNDING // 2) // ROUNDING)
-        return cls(value, str(value))
+        return cls(value, str(value), exact=count)
 
 
 SMALL = "<5"

@@ -11,7 +11,7 @@ from typing import Any
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -119,6 +119,13 @@ def _value(cell: Cell) -> Any:
     return cell.count if cell.count is not None and cell.display == str(cell.count) else cell.display
 
 
+def csv_delimiter() -> str:
+    """The CSV separator: ";" where the active language's decimal mark is a comma (de, fr, sq, sr-latn, id, ar)."""
+    # A spreadsheet program set up for such a language splits a CSV line at ";", the list separator of regional
+    # settings whose decimal mark is ","; with "," every line would land in one column.
+    return ";" if formats.get_format("DECIMAL_SEPARATOR") == "," else ","
+
+
 def _comparison_rows(comparison: Comparison) -> list[list[Any]]:
     """The comparison table: a heading row, then code, indicator, one value per column and the total."""
     header = [_("Code"), str(comparison.heading), *comparison.columns, _("Total")]
@@ -159,7 +166,7 @@ def _export(request: HttpRequest, scope: Scope, fmt: str) -> HttpResponse:
     if fmt == "csv":
         buffer = io.StringIO()
         buffer.write("\ufeff")  # spreadsheet programs read UTF-8 by this mark
-        writer = csv.writer(buffer)
+        writer = csv.writer(buffer, delimiter=csv_delimiter())
         writer.writerows(rows)
         if compared:
             writer.writerows([[], *compared])
@@ -170,10 +177,12 @@ def _export(request: HttpRequest, scope: Scope, fmt: str) -> HttpResponse:
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = _("Indicators")[:31]
+        sheet.sheet_view.rightToLeft = translation.get_language_bidi()  # Arabic and Urdu read from the right
         for row in rows:
             sheet.append(row)
         if compared:
             second = workbook.create_sheet(_("Comparison")[:31])
+            second.sheet_view.rightToLeft = sheet.sheet_view.rightToLeft
             for row in compared:
                 second.append(row)
         buffer = io.BytesIO()

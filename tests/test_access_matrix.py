@@ -54,6 +54,11 @@ MATRIX: dict[str, tuple[Callable[[pytest.FixtureRequest], dict] | None, dict[str
     "portal:me": (None, signed_in(200)),
     "portal:staff-list": (None, only(TEAM_MANAGERS)),
     "portal:staff-invite": (None, only(TEAM_MANAGERS)),
+    # The counsellor's own role: the counsellor may not end it (404), their managers may.
+    "portal:staff-membership-end": (
+        lambda request: {"public_id": request.getfixturevalue("counsellor").user.memberships.get().public_id},
+        only(TEAM_MANAGERS),
+    ),
     "portal:invitation-accept": (pending_invitation_kwargs, everyone(200)),
     "portal:audit-log": (None, only(["centre_manager", "country_coordinator", "dpo"])),
     # Wagtail's front end: pages (none at this path), its own login (sent to the portal's), page passwords.

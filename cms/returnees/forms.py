@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cms.returnees.models import TARGET_GROUP_CHOICES
 from counselling.forms import SPOKEN_LANGUAGES
 from counselling.models import ContactChannel, Education, Sex
+from portal.forms import time_zone_field_choices
 from portal.forms_base import SafeTextMixin
 
 
@@ -104,6 +105,17 @@ class ProfileForm(SafeTextMixin, forms.Form):
         required=False,
         help_text=_("PDF, Word (.docx) or OpenDocument (.odt), at most 5 MB. Only you can download it."),
     )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Times on pages, in e-mails and in PDFs are shown in this zone."),
+    )
+
+    def __init__(self, *args: Any, automatic_zone: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        zone_field = self.fields["time_zone"]
+        assert isinstance(zone_field, forms.ChoiceField)
+        zone_field.choices = time_zone_field_choices(automatic_zone)
 
     def clean_birth_year(self) -> int | None:
         year = self.cleaned_data.get("birth_year")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from cms.returnees.models import ReturneeConsent, ReturneeProfile, SavedOpportunity
 from portal.access import Access, unscoped
+from portal.i18n_content import translated
 
 if TYPE_CHECKING:
     from counselling.models import AppointmentRequest, Client
@@ -140,6 +141,7 @@ def list_my_referrals(*, access: Access, client: Client | None = None) -> list[R
                 "status",
                 "updated_at",
                 "service__name",
+                "service__translations",
                 "service__starts_on",
                 "organization__name",
             )
@@ -147,7 +149,7 @@ def list_my_referrals(*, access: Access, client: Client | None = None) -> list[R
         )
         return [
             ReferralStatusLine(
-                service=referral.service.name,
+                service=translated(referral.service, "name").text,
                 organisation=referral.organization.name,
                 text=plain_status(referral),
                 status=referral.status,

@@ -26,6 +26,8 @@ from portal.access import CASEWORK_ROLES
 from portal.audit import record_read
 from portal.errors import DomainError, NotAllowed, apply_domain_error
 from portal.http import AuthenticatedRequest
+from portal.services import set_time_zone
+from portal.timezones import automatic_zone_name
 from portal.views import role_required
 
 casework = role_required(*CASEWORK_ROLES)
@@ -58,14 +60,18 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile(request: AuthenticatedRequest) -> HttpResponse:
     current = selectors.get_profile(access=request.access)
-    initial = {"full_name": request.user.full_name}
+    initial = {"full_name": request.user.full_name, "time_zone": request.user.time_zone}
     if current is not None:
         initial.update({name: getattr(current, name) for name in services.PROFILE_FIELDS})
-    form = ProfileForm(request.POST or None, request.FILES or None, initial=initial)
+    form = ProfileForm(
+        request.POST or None, request.FILES or None, initial=initial, automatic_zone=automatic_zone_name(request)
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        time_zone = data.pop("time_zone", "")
         try:
             services.update_profile(access=request.access, actor=request.user, **data)
+            set_time_zone(user=request.user, time_zone=time_zone)
         except DomainError as error:
             apply_domain_error(form, error)
         else:

@@ -34,6 +34,13 @@ DECLARATIONS: dict[str, Processing] = {
         extra_measures=(_("confidential notes readable only by their author and the centre's manager"),),
         **_CASE,
     ),
+    "counselling.sessionrevision": Processing(
+        client="session.case.client_id",
+        purpose=_("Keeping what a corrected session said before, who corrected it and why"),
+        special=("previous",),
+        extra_measures=(_("previous values encrypted; deleted when the client is erased"),),
+        **_CASE,
+    ),
     "counselling.followup": Processing(
         client="case.client_id", purpose=_("Reminding counsellors of what to do for a client"), **_CASE
     ),

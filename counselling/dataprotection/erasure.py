@@ -35,6 +35,7 @@ from counselling.models import (
     FollowUp,
     PlanGoal,
     Session,
+    SessionRevision,
     Transfer,
 )
 from portal.access import unscoped
@@ -52,7 +53,18 @@ REDACTED = "—"
 # and on a client field kept here that SECURITY.md does not name.
 ERASURE_KEEPS: dict[str, frozenset[str]] = {
     "counselling.client": frozenset(
-        {"id", "public_id", "centre", "code", "sex", "birth_year", "target_group", "created_at", "anonymised_at"}
+        {
+            "id",
+            "public_id",
+            "centre",
+            "code",
+            "sex",
+            "birth_year",
+            "target_group",
+            "created_at",
+            "anonymised_at",
+            "version",
+        }
     ),
     "counselling.casefile": frozenset(
         {
@@ -102,6 +114,7 @@ ERASURE_KEEPS: dict[str, frozenset[str]] = {
             "mode",
             "kind",
             "created_at",
+            "version",
         }
     ),
     "counselling.followup": frozenset(
@@ -157,7 +170,8 @@ ERASURE_KEEPS: dict[str, frozenset[str]] = {
     ),
 }
 # Rows erasure deletes outright (with their files).
-ERASURE_DELETES = frozenset({"counselling.document"})
+# Deleted at erasure: documents, and what sessions said before they were corrected.
+ERASURE_DELETES = frozenset({"counselling.document", "counselling.sessionrevision"})
 # The codes a timeline entry keeps; titles, names and file names go.
 CASE_EVENT_PARAMS_KEPT = ("status", "purpose", "minutes", "code")
 
@@ -236,6 +250,7 @@ def anonymise_client(*, client: Client, reason: str, actor: Any = None) -> Clien
         now = timezone.now()
         cases = CaseFile.objects.filter(client=client)
         Session.objects.filter(case__in=cases).update(**erased_fields(Session))
+        SessionRevision.objects.filter(session__case__in=cases).delete()  # the text sessions had before
         FollowUp.objects.filter(case__in=cases).update(**erased_fields(FollowUp) | {"title": REDACTED})
         PlanGoal.objects.filter(case__in=cases).update(**erased_fields(PlanGoal) | {"title": REDACTED})
         Transfer.objects.filter(case__in=cases).update(**erased_fields(Transfer) | {"reason": REDACTED})

@@ -61,7 +61,8 @@ def export_client_data(*, access: Access, actor: Any, client: Client) -> dict[st
             "client": {
                 field.name: getattr(client, field.name)
                 for field in Client._meta.concrete_fields
-                if field.name not in ("id", "given_keys", "family_keys", "search_text", "portal_account", "centre")
+                if field.name
+                not in ("id", "given_keys", "family_keys", "search_keys", "search_text", "portal_account", "centre")
             }
             | {"centre": client.centre.name},
             "consents": list(
@@ -164,7 +165,17 @@ def export_client_pdf(*, access: Access, actor: Any, client: Client, language: s
 
 
 # Derived or internal columns: not data about the person in a form they would recognise.
-_NOT_EXPORTED = ("id", "public_id", "given_keys", "family_keys", "search_text", "portal_account", "centre")
+_NOT_EXPORTED = (
+    "id",
+    "public_id",
+    "given_keys",
+    "family_keys",
+    "search_keys",
+    "search_text",
+    "portal_account",
+    "centre",
+    "version",  # the edit counter that stops two people overwriting each other: no data about the person
+)
 
 
 # Codes, numbers and addresses read left to right inside right-to-left text.

@@ -3,13 +3,22 @@
 - `choices`: statuses, purposes, topics and the categories reports count by
 - `querysets`: who sees which rows (one `for_access` rule per model)
 - `clients`: `Client` (and `CLIENT_FIELDS`, the details a counsellor enters), `Consent`
-- `cases`: `CaseFile`, `PlanGoal`, `Session`, `FollowUp`, `FollowUpReminder`, `CaseEvent` (the timeline)
+- `cases`: `CaseFile`, `PlanGoal`, `Session`, `SessionRevision`, `FollowUp`, `FollowUpReminder`, `CaseEvent`
+  (the timeline)
 - `documents`: `Document`; `transfers`: `Transfer`; `groups`: `GroupSession`
 - `appointments`: `AppointmentRequest` (the intake queue)
 """
 
 from counselling.models.appointments import AppointmentRequest
-from counselling.models.cases import CaseEvent, CaseFile, FollowUp, FollowUpReminder, PlanGoal, Session
+from counselling.models.cases import (
+    CaseEvent,
+    CaseFile,
+    FollowUp,
+    FollowUpReminder,
+    PlanGoal,
+    Session,
+    SessionRevision,
+)
 from counselling.models.choices import (
     AppointmentChannel,
     AppointmentStatus,
@@ -63,6 +72,7 @@ __all__ = [
     "Session",
     "SessionKind",
     "SessionMode",
+    "SessionRevision",
     "Sex",
     "TargetGroup",
     "Topic",

@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from counselling.models.choices import CaseStatus, ClosureReason, GoalStatus, SessionKind, SessionMode, Topic
 from counselling.models.clients import Client
-from counselling.models.querysets import CaseChildQuerySet, CaseFileQuerySet, SessionQuerySet
+from counselling.models.querysets import (
+    CaseChildQuerySet,
+    CaseFileQuerySet,
+    SessionQuerySet,
+    SessionRevisionQuerySet,
+)
 from portal.access import Access, Role, ScopedManager
 from portal.crypto import EncryptedTextField
 
@@ -117,6 +122,9 @@ class Session(models.Model):
     )
     next_steps = models.TextField(_("next steps"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Raised by each correction (`counselling.services.correct_session`): a stale form cannot overwrite one.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    corrected_at = models.DateTimeField(_("corrected"), null=True, blank=True)
 
     objects = ScopedManager.from_queryset(SessionQuerySet)()
 
@@ -143,6 +151,30 @@ class Session(models.Model):
         if self.counsellor_id == access.user_id:
             return True
         return self.case.centre_id in access.centre_ids(Role.CENTRE_MANAGER)
+
+
+class SessionRevision(models.Model):
+    """A session as it stood before its author corrected it: the file keeps what changed, when, by whom and
+    why. The previous values (summary and confidential notes among them) are kept encrypted, read only by
+    those who may read the session's notes; erasure deletes them with the session's text."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField(_("version"))
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    edited_at = models.DateTimeField(_("corrected"), default=timezone.now)
+    reason = models.TextField(_("reason for the correction"), blank=True)
+    changed = ArrayField(models.CharField(max_length=32), verbose_name=_("fields changed"), default=list)
+    previous = EncryptedTextField(_("previous values"))  # JSON of the fields in `changed`, as they were
+
+    objects = ScopedManager.from_queryset(SessionRevisionQuerySet)()
+
+    class Meta:
+        verbose_name = _("session correction")
+        verbose_name_plural = _("session corrections")
+        constraints = [models.UniqueConstraint(fields=["session", "version"], name="session_revision_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} · v{self.version}"
 
 
 class FollowUp(models.Model):

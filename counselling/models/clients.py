@@ -105,9 +105,13 @@ class Client(models.Model):
     # Derived search columns, written by the services from the names above.
     given_keys = ArrayField(models.CharField(max_length=40), default=list, editable=False)
     family_keys = ArrayField(models.CharField(max_length=40), default=list, editable=False)
+    # Every key of every name (counselling/names.py): what the caseload search looks words up in (issue #18).
+    search_keys = ArrayField(models.CharField(max_length=40), default=list, editable=False)
     search_text = models.TextField(default="", editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # Raised by each edit of the details (`counselling.services.update_client`): a stale form is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedManager.from_queryset(ClientQuerySet)()
 
@@ -124,15 +128,14 @@ class Client(models.Model):
             GinIndex(fields=["given_keys"], name="client_given_keys_gin"),
             GinIndex(fields=["family_keys"], name="client_family_keys_gin"),
             GinIndex(name="client_search_trgm", fields=["search_text"], opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["search_keys"], name="client_search_keys_gin"),
             models.Index(fields=["centre", "-created_at"], name="client_centre_created_idx"),
             # The search matches a typed client code case-insensitively; without this index that arm of the
             # OR makes PostgreSQL scan every client instead of combining the GIN indexes (issue #9, E3/E4).
             models.Index(Upper("code"), name="client_code_upper_idx"),
-            # The search within a user's centres (E3/E4 of issue #9): the centre leads each GIN index (btree_gin),
-            # so PostgreSQL reads only that centre's matches instead of every match in the programme.
-            GinIndex(fields=["centre", "given_keys"], name="client_centre_given_gin"),
-            GinIndex(fields=["centre", "family_keys"], name="client_centre_family_gin"),
-            GinIndex(fields=["centre", "search_text"], opclasses=["", "gin_trgm_ops"], name="client_centre_trgm_gin"),
+            # The search within a user's centres (E3/E4 of issues #9 and #18): the centre leads the GIN index
+            # (btree_gin), so PostgreSQL reads only that centre's matches instead of every match in the programme.
+            GinIndex(fields=["centre", "search_keys"], name="client_centre_keys_gin"),
         ]
 
     def __str__(self) -> str:

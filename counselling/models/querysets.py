@@ -48,6 +48,10 @@ class SessionQuerySet(CaseChildQuerySet):
     pass
 
 
+class SessionRevisionQuerySet(CentreScopedQuerySet):
+    centre_path = "session__case__"
+
+
 class AppointmentRequestQuerySet(ScopedQuerySet):
     def for_access(self, access: Access) -> Self:
         """The centre's counsellors and managers see its requests; a returnee sees their own."""

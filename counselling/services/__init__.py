@@ -25,19 +25,22 @@ from counselling.services.appointments import (
 )
 from counselling.services.cases import (
     add_goal,
+    assign_counsellor,
     change_case_status,
+    correct_session,
     log_session,
     reopen_or_open_case,
     set_goal_status,
 )
 from counselling.services.clients import (
     record_consent,
+    record_consent_within,
     register_client,
     search_columns,
     update_client,
     withdraw_consent,
 )
-from counselling.services.common import CaseClosed, StaleVersion
+from counselling.services.common import CaseClosed, StaleVersion, centre_caseworkers
 from counselling.services.documents import upload_document
 from counselling.services.follow_ups import add_follow_up, complete_follow_up
 from counselling.services.group_sessions import record_group_session
@@ -48,14 +51,18 @@ __all__ = [
     "StaleVersion",
     "add_follow_up",
     "add_goal",
+    "assign_counsellor",
+    "centre_caseworkers",
     "change_case_status",
     "close_appointment",
     "complete_follow_up",
+    "correct_session",
     "decide_transfer",
     "link_appointment_client",
     "log_session",
     "mark_appointment_contacted",
     "record_consent",
+    "record_consent_within",
     "record_group_session",
     "register_client",
     "reopen_or_open_case",

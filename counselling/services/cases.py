@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counselling.audit import CounsellingAudit
-from counselling.models import CaseFile, CaseStatus, Client, ClosureReason, GoalStatus, PlanGoal, Session
+from counselling.corrections import CORRECTABLE, REASON_NEEDED_AFTER, correction_window_ends
+from counselling.models import (
+    CaseFile,
+    CaseStatus,
+    Client,
+    ClosureReason,
+    FollowUp,
+    GoalStatus,
+    PlanGoal,
+    Session,
+    SessionRevision,
+)
 from counselling.services.common import (
     StaleVersion,
     case_event,
+    centre_caseworkers,
     locked_case,
     require_centre,
     require_open,
@@ -22,9 +37,9 @@ from counselling.services.common import (
 )
 from counselling.services.follow_ups import create_follow_up
 from portal import outbox
-from portal.access import Access, unscoped
+from portal.access import Access, Role, unscoped
 from portal.audit import record_event
-from portal.errors import DomainError
+from portal.errors import DomainError, NotAllowed
 from portal.models import User
 
 
@@ -212,3 +227,123 @@ def reopen_or_open_case(*, access: Access, actor: User, client: Client) -> CaseF
     case_event(case, actor, "case.opened")
     record_event(actor=actor, action=CounsellingAudit.CASE_OPENED, target=case)
     return case
+
+
+@transaction.atomic(durable=True)
+def assign_counsellor(
+    *, access: Access, actor: User, case: CaseFile, counsellor: User | None, expected_version: int
+) -> CaseFile:
+    """The centre's manager gives the case to one of the centre's counsellors (or leaves it unassigned).
+
+    The case's open follow-ups that sat with the previous counsellor, or with anyone who no longer does
+    casework at the centre (after a transfer, or when someone left), move to the new counsellor, or to the
+    manager while the case has none. Timeline and audit keep who had the case before.
+    """
+    if case.centre_id not in access.centre_ids(Role.CENTRE_MANAGER):
+        require_centre(access, case.centre_id)  # outside the centre: unknown (404)
+        raise NotAllowed(_("Only the centre's manager assigns counsellors."))
+    case = locked_case(case)
+    if case.version != expected_version:
+        raise StaleVersion(_("Someone else changed this case while you were editing. Check the case and try again."))
+    caseworkers = {user.pk: user for user in centre_caseworkers(case.centre_id)}
+    if counsellor is not None and counsellor.pk not in caseworkers:
+        raise DomainError(_("This person does not work at this case's centre."), field="counsellor")
+    previous = case.counsellor
+    if (counsellor.pk if counsellor else None) == case.counsellor_id:
+        return case
+    update_case(
+        case,
+        {
+            "counsellor_id": counsellor.pk if counsellor else None,
+            "version": F("version") + 1,
+            "updated_at": timezone.now(),
+        },
+    )
+    holder = counsellor or actor
+    with unscoped():
+        open_follow_ups = FollowUp.objects.filter(case=case, done_at__isnull=True).exclude(assigned_to=holder)
+        stranded = open_follow_ups.exclude(assigned_to_id__in=caseworkers)
+        if previous is not None:
+            stranded = stranded | open_follow_ups.filter(assigned_to=previous)
+        moved = stranded.update(assigned_to=holder)
+    case_event(
+        case,
+        actor,
+        "case.counsellor",
+        counsellor=counsellor.full_name if counsellor else "",
+        previous=previous.full_name if previous else "",
+        follow_ups_moved=moved,
+    )
+    record_event(
+        actor=actor,
+        action=CounsellingAudit.CASE_COUNSELLOR_ASSIGNED,
+        target=case,
+        details={
+            "counsellor": counsellor.pk if counsellor else None,
+            "previous": previous.pk if previous else None,
+            "follow_ups_moved": moved,
+        },
+    )
+    return case
+
+
+@transaction.atomic(durable=True)
+def correct_session(
+    *, access: Access, actor: User, session: Session, expected_version: int, reason: str = "", **values: Any
+) -> Session:
+    """The author corrects a session they logged, within `SESSION_CORRECTION_DAYS`; after 24 hours with a
+    reason. What it said before is kept (`SessionRevision`, encrypted), the timeline says it was corrected
+    and why, and the audit log records which fields changed (never their text)."""
+    require_centre(access, session.case.centre_id)
+    with unscoped():
+        session = Session.objects.select_for_update().select_related("case").get(pk=session.pk)
+    if session.counsellor_id != actor.pk:
+        raise DomainError(_("Only the counsellor who logged a session can correct it."))
+    require_open(session.case)
+    if timezone.now() > correction_window_ends(session):
+        raise DomainError(
+            _("Sessions can be corrected for %(days)s days after they were logged. Add a new session instead.")
+            % {"days": settings.SESSION_CORRECTION_DAYS}
+        )
+    if session.version != expected_version:
+        raise StaleVersion(_("This session was corrected meanwhile. Check it and try again."))
+    reason = reason.strip()
+    if not reason and timezone.now() - session.created_at > REASON_NEEDED_AFTER:
+        raise DomainError(_("Say why you correct a session logged more than a day ago."), field="reason")
+    if values.get("held_at") and values["held_at"] > timezone.now() + dt.timedelta(hours=1):
+        raise DomainError(_("A session cannot be logged in the future."), field="held_at")
+    if "topics" in values and not values["topics"]:
+        raise DomainError(_("Choose at least one topic."), field="topics")
+    changed = [name for name in CORRECTABLE if name in values and _differs(name, values[name], getattr(session, name))]
+    if not changed:
+        return session
+    previous = {name: getattr(session, name) for name in changed}
+    SessionRevision.objects.create(
+        session=session,
+        version=session.version,
+        edited_by=actor,
+        reason=reason,
+        changed=changed,
+        previous=json.dumps(previous, cls=DjangoJSONEncoder),
+    )
+    for name in changed:
+        setattr(session, name, values[name])
+    session.version += 1
+    session.corrected_at = timezone.now()
+    session.save(update_fields=[*changed, "version", "corrected_at"])
+    case_event(session.case, actor, "session.corrected", session=str(session.public_id), reason=reason)
+    record_event(
+        actor=actor,
+        action=CounsellingAudit.SESSION_CORRECTED,
+        target=session,
+        centre=session.case.centre_id,
+        details={"fields": changed, "version": session.version},
+    )
+    return session
+
+
+def _differs(name: str, new: Any, old: Any) -> bool:
+    """Whether a corrected value changes the session; the form's time has minutes, the stored one may not."""
+    if name == "held_at" and new is not None and old is not None:
+        return new.replace(second=0, microsecond=0) != old.replace(second=0, microsecond=0)
+    return new != old

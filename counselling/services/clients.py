@@ -15,7 +15,7 @@ from counselling.codes import format_client_code, parse_client_code, wrong_serie
 from counselling.consent import has_consent, require_consent
 from counselling.models import CLIENT_FIELDS, CaseFile, CaseStatus, Client, Consent, ConsentPurpose
 from counselling.names import name_keys, search_text
-from counselling.services.common import case_event, latest_case, require_centre
+from counselling.services.common import StaleVersion, case_event, latest_case, require_centre
 from portal.access import Access, unscoped
 from portal.audit import record_event
 from portal.errors import DomainError
@@ -31,6 +31,10 @@ def search_columns(client: Client) -> None:
     native_tokens = client.name_native.split()
     client.given_keys = name_keys(client.given_name, *native_tokens[:1])
     client.family_keys = name_keys(client.family_name, client.name_transliterated, " ".join(native_tokens[1:]))
+    # The caseload search matches each word typed against any name (a name may be typed family name first).
+    client.search_keys = name_keys(
+        client.given_name, client.family_name, client.name_transliterated, client.name_native
+    )
     client.search_text = search_text(
         client.given_name, client.family_name, client.name_transliterated, client.name_native
     )
@@ -145,9 +149,26 @@ def register_client(
 
 
 @transaction.atomic(durable=True)
-def update_client(*, access: Access, actor: User, client: Client, vulnerabilities: list[str], **data: Any) -> Client:
-    """Change a client's details. Vulnerabilities need the consent for sensitive information."""
+def update_client(
+    *,
+    access: Access,
+    actor: User,
+    client: Client,
+    vulnerabilities: list[str],
+    expected_version: int | None = None,
+    **data: Any,
+) -> Client:
+    """Change a client's details. Vulnerabilities need the consent for sensitive information.
+
+    `expected_version` is the version the form was shown with: if a colleague saved the client since, the
+    edit is refused (as for case files) instead of silently overwriting theirs."""
     require_centre(access, client.centre_id)
+    with unscoped():
+        client = Client.objects.select_for_update().get(pk=client.pk)
+    if expected_version is not None and client.version != expected_version:
+        raise StaleVersion(
+            _("Someone else changed this client's details while you were editing. Check them and try again.")
+        )
     _check_birth(data.get("birth_date"), data.get("birth_year"))
     if vulnerabilities and set(vulnerabilities) != set(client.vulnerabilities):
         require_consent(client, ConsentPurpose.SENSITIVE_DATA)
@@ -155,6 +176,7 @@ def update_client(*, access: Access, actor: User, client: Client, vulnerabilitie
     for key in changed:
         setattr(client, key, data[key])
     client.vulnerabilities = vulnerabilities
+    client.version += 1
     search_columns(client)
     client.save()
     record_event(actor=actor, action=CounsellingAudit.CLIENT_UPDATED, target=client, details={"fields": changed})
@@ -175,6 +197,33 @@ def record_consent(
     given_on: dt.date | None = None,
 ) -> Consent:
     """Record a consent for one purpose. One active consent per purpose (and organisation)."""
+    return record_consent_within(
+        access=access,
+        actor=actor,
+        client=client,
+        purpose=purpose,
+        method=method,
+        legal_basis=legal_basis,
+        organisation=organisation,
+        witness=witness,
+        given_on=given_on,
+    )
+
+
+@transaction.atomic  # not durable: a referral records the consent it needs in its own transaction
+def record_consent_within(
+    *,
+    access: Access,
+    actor: User,
+    client: Client,
+    purpose: str,
+    method: str,
+    legal_basis: str = "consent",
+    organisation: Model | None = None,
+    witness: str = "",
+    given_on: dt.date | None = None,
+) -> Consent:
+    """`record_consent` inside the caller's transaction (the same checks, the same timeline line and audit)."""
     require_centre(access, client.centre_id)
     if purpose == ConsentPurpose.SHARE_WITH_PARTNER and organisation is None:
         raise DomainError(_("Choose the partner organisation this consent is for."), field="organisation")

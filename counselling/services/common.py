@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from counselling.models import CaseEvent, CaseFile, CaseStatus, Client
 from portal.access import CASEWORK_ROLES, Access, unscoped
 from portal.errors import DomainError, NotAllowed
-from portal.models import User
+from portal.models import Membership, User
 
 
 class CaseClosed(DomainError):
@@ -49,6 +49,13 @@ def latest_case(client: Client) -> CaseFile | None:
     """The client's most recent case file, whose timeline records client-level events such as consent."""
     with unscoped():
         return client.cases.order_by("-opened_on", "-pk").first()
+
+
+def centre_caseworkers(centre_id: int) -> list[User]:
+    """The people a case of this centre can be assigned to: its counsellors and managers with an active role."""
+    with unscoped():
+        ids = Membership.objects.filter(centre_id=centre_id, role__in=CASEWORK_ROLES, is_active=True).values("user_id")
+    return list(User.objects.filter(pk__in=ids).order_by("full_name", "pk"))
 
 
 def locked_case(case: CaseFile) -> CaseFile:

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counselling.audit import CounsellingAudit
-from counselling.models import CaseFile, Client, Transfer, TransferStatus
-from counselling.services.common import case_event, require_centre, require_open, update_case
+from counselling.models import CaseFile, Client, FollowUp, Transfer, TransferStatus
+from counselling.services.common import case_event, centre_caseworkers, require_centre, require_open, update_case
 from counselling.signals import case_transferred
 from portal.access import Access, Role, unscoped
 from portal.audit import record_event
@@ -49,14 +49,23 @@ def request_transfer(*, access: Access, actor: User, case: CaseFile, to_centre: 
 
 
 @transaction.atomic(durable=True)
-def decide_transfer(*, access: Access, actor: User, transfer: Transfer, accept: bool, note: str = "") -> Transfer:
-    """The receiving centre's manager accepts (the case and its client move, history stays) or declines."""
+def decide_transfer(
+    *, access: Access, actor: User, transfer: Transfer, accept: bool, note: str = "", counsellor: User | None = None
+) -> Transfer:
+    """The receiving centre's manager accepts (the case and its client move, history stays) or declines.
+
+    Accepted, the case goes to `counsellor` (one of the receiving centre's caseworkers) or waits unassigned;
+    its open follow-ups go with it, to that counsellor or to the accepting manager, since nobody at the
+    old centre can open the case any more. Open referrals follow through `case_transferred`."""
     if transfer.to_centre_id not in access.centre_ids(Role.CENTRE_MANAGER):
         raise NotAllowed(_("Only the manager of the receiving centre can decide."))
     with unscoped():
         transfer = Transfer.objects.select_for_update().select_related("case", "to_centre").get(pk=transfer.pk)
     if transfer.status != TransferStatus.PENDING:
         raise DomainError(_("This transfer was already decided."))
+    if accept and counsellor is not None:
+        if counsellor.pk not in {user.pk for user in centre_caseworkers(transfer.to_centre_id)}:
+            raise DomainError(_("This person does not work at this case's centre."), field="counsellor")
     transfer.status = TransferStatus.ACCEPTED if accept else TransferStatus.DECLINED
     transfer.decided_by = actor
     transfer.decided_at = timezone.now()
@@ -68,13 +77,14 @@ def decide_transfer(*, access: Access, actor: User, transfer: Transfer, accept: 
             case,
             {
                 "centre_id": transfer.to_centre_id,
-                "counsellor_id": None,
+                "counsellor_id": counsellor.pk if counsellor else None,
                 "version": F("version") + 1,
                 "updated_at": timezone.now(),
             },
         )
         with unscoped():
             Client.objects.filter(pk=case.client_id).update(centre_id=transfer.to_centre_id)
+            FollowUp.objects.filter(case=case, done_at__isnull=True).update(assigned_to=counsellor or actor)
         # Whoever counts cases by centre (the reports) recounts the case's history. Sent inside the transaction,
         # so what a receiver writes (an outbox row) commits or rolls back with the move itself.
         case_transferred.send(sender=Transfer, transfer=transfer, opened_on=case.opened_on, end=timezone.localdate())

@@ -74,7 +74,7 @@ def client_create(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def client_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     client = selectors.get_client(access=request.access, public_id=public_id)
-    initial = {k: getattr(client, k) for k in (*CLIENT_FIELDS, "vulnerabilities")}
+    initial = {k: getattr(client, k) for k in (*CLIENT_FIELDS, "vulnerabilities", "version")}
     form = ClientEditForm(request.POST or None, initial=initial, country_code=client.centre.country_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -84,6 +84,7 @@ def client_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
                 actor=request.user,
                 client=client,
                 vulnerabilities=data["vulnerabilities"],
+                expected_version=data["version"],
                 **{k: data[k] for k in CLIENT_FIELDS},
             )
         except DomainError as error:

@@ -57,7 +57,7 @@ def transfer_list(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def transfer_decide(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     transfer = selectors.get_transfer_to_decide(access=request.access, public_id=public_id)
-    form = TransferDecisionForm(request.POST or None)
+    form = TransferDecisionForm(request.POST or None, caseworkers=services.centre_caseworkers(transfer.to_centre_id))
     if request.method == "POST" and form.is_valid():
         try:
             services.decide_transfer(
@@ -66,6 +66,7 @@ def transfer_decide(request: AuthenticatedRequest, public_id: UUID) -> HttpRespo
                 transfer=transfer,
                 accept=form.cleaned_data["decision"] == "accept",
                 note=form.cleaned_data["note"],
+                counsellor=form.cleaned_data["counsellor"],
             )
         except DomainError as error:
             apply_domain_error(form, error)

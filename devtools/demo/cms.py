@@ -32,6 +32,7 @@ from cms.services import grant_editor_access, sync_editor_group
 from devtools.demo.cms_texts import TRANSLATIONS
 from portal.access import Role, unscoped
 from portal.models import Centre, Country, Membership
+from portal.site_url import site_host_and_port
 
 CENTRE_INTRO = "Come by or call us: advice is free, confidential and available in several languages."
 FAQ_HEADING = "Questions we often hear"
@@ -285,7 +286,8 @@ def _ensure_page(parent: Page, spec: Spec, locale: Locale) -> tuple[Page, bool]:
 def _point_site_at(home: Page) -> None:
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Portal")
+        hostname, port = site_host_and_port()  # SITE_URL's, as `migrate` keeps it (cms/links.py)
+        Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True, site_name="Portal")
         return
     if site.root_page_id == home.pk:
         return

@@ -395,12 +395,16 @@ def _client(centre: Centre, rng: random.Random, number: int) -> Client:
 
 
 def _seed_centre(centre: Centre, rng: random.Random, counsellor_id: int) -> int:
-    existing = Client.objects.filter(centre=centre).count()
-    if existing >= CLIENTS_PER_CENTRE:
+    """The centre's demo clients that are missing, by their codes in its series: a client transferred away
+    keeps its code (and is not made again), one transferred in has another centre's code."""
+    series = f"{centre.country_id}-{centre.code}-"
+    taken = set(Client.objects.filter(code__startswith=series).values_list("code", flat=True))
+    missing = [n for n in range(1, CLIENTS_PER_CENTRE + 1) if f"{series}{n:06d}" not in taken]
+    if not missing:
         return 0
     texts = TEXTS[_text_language(centre)]
-    clients = Client.objects.bulk_create([_client(centre, rng, n) for n in range(existing + 1, CLIENTS_PER_CENTRE + 1)])
-    Centre.objects.filter(pk=centre.pk).update(client_counter=CLIENTS_PER_CENTRE)
+    clients = Client.objects.bulk_create([_client(centre, rng, n) for n in missing])
+    Centre.objects.filter(pk=centre.pk, client_counter__lt=CLIENTS_PER_CENTRE).update(client_counter=CLIENTS_PER_CENTRE)
     today = timezone.localdate()
     for client in clients:
         status = rng.choices(

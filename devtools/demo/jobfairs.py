@@ -10,9 +10,17 @@ import random
 import zoneinfo
 
 from django.db import transaction
+from django.db.models import Case, When
 from django.utils import timezone
 
 from counselling.models import Client
+from devtools.demo.content_translations import (
+    FAIR_DESCRIPTION,
+    FAIR_QUESTION,
+    VACANCY_DESCRIPTION,
+    fair_translations,
+    vacancy_translations,
+)
 from jobfairs.models import (
     Application,
     ApplicationStatus,
@@ -49,42 +57,20 @@ EMPLOYERS = [
     ("JO", "Petra Hospitality Group", "Tourism", VettingStatus.PENDING),
 ]
 
-# (centre slug, title, translations, format, days from today, venue)
+# (centre slug, title, format, days from today, venue); the texts in other languages are in content_translations
 FAIRS = [
-    (
-        "rs-belgrade",
-        "Virtual job fair Serbia",
-        {"sr-latn": {"title": "Virtuelni sajam zapošljavanja Srbija"}, "de": {"title": "Virtuelle Jobmesse Serbien"}},
-        FairFormat.VIRTUAL,
-        -40,
-        "",
-    ),
-    (
-        "rs-belgrade",
-        "Virtual job fair Serbia – spring",
-        {"sr-latn": {"title": "Virtuelni sajam zapošljavanja Srbija – proleće"}},
-        FairFormat.VIRTUAL,
-        21,
-        "",
-    ),
-    ("gh-accra", "Hybrid job fair Accra", {}, FairFormat.HYBRID, -25, "Accra International Conference Centre"),
-    ("gh-kumasi", "Hybrid job fair Kumasi", {}, FairFormat.HYBRID, 14, "Kumasi Cultural Centre"),
+    ("rs-belgrade", "Virtual job fair Serbia", FairFormat.VIRTUAL, -40, ""),
+    ("rs-belgrade", "Virtual job fair Serbia – spring", FairFormat.VIRTUAL, 21, ""),
+    ("gh-accra", "Hybrid job fair Accra", FairFormat.HYBRID, -25, "Accra International Conference Centre"),
+    ("gh-kumasi", "Hybrid job fair Kumasi", FairFormat.HYBRID, 14, "Kumasi Cultural Centre"),
     (
         "ma-casablanca",
-        "Salon de l'emploi Casablanca",
-        {"fr": {"title": "Salon de l'emploi Casablanca"}, "ar": {"title": "معرض التشغيل الدار البيضاء"}},
+        "Casablanca job fair",
         FairFormat.ON_SITE,
         -60,
         "Office des Foires et Expositions, Casablanca",
     ),
-    (
-        "jo-amman",
-        "Amman green jobs fair",
-        {"ar": {"title": "معرض الوظائف الخضراء عمّان"}},
-        FairFormat.HYBRID,
-        30,
-        "King Hussein Business Park",
-    ),
+    ("jo-amman", "Amman green jobs fair", FairFormat.HYBRID, 30, "King Hussein Business Park"),
 ]
 
 VACANCIES = [
@@ -116,16 +102,15 @@ def _employers() -> dict[str, Employer]:
 
 def _fairs(centres: dict[str, Centre]) -> list[JobFair]:
     fairs = []
-    for slug, title, translations, fair_format, days, venue in FAIRS:
+    for slug, title, fair_format, days, venue in FAIRS:
         centre = centres[slug]
         zone = centre.country.timezone
         starts = _at(zone, days, 10)
         fair, created = JobFair.objects.get_or_create(
             title=title,
             defaults={
-                "description": "Meet employers who are hiring now: 15-minute talks, vacancies and advice "
-                "from the centre's counsellors.",
-                "translations": translations,
+                "description": FAIR_DESCRIPTION,
+                "translations": fair_translations(title),
                 "format": fair_format,
                 "country_id": centre.country_id,
                 "time_zone": zone,
@@ -139,7 +124,7 @@ def _fairs(centres: dict[str, Centre]) -> list[JobFair]:
                 "status": FairStatus.CLOSED if days < 0 else FairStatus.PUBLISHED,
                 "closed_at": timezone.now() if days < 0 else None,
                 "languages": list(centre.languages),
-                "questions": ["Which kind of work are you looking for?"],
+                "questions": [FAIR_QUESTION],
             },
         )
         if created:
@@ -205,7 +190,8 @@ def _vacancies(fairs: list[JobFair], employers: dict[str, Employer]) -> list[Vac
             employer=employer,
             title=title,
             defaults={
-                "description": f"{title} at {employer.name}. Training on the job; returnees welcome.",
+                "description": VACANCY_DESCRIPTION.format(title=title, employer=employer.name),
+                "translations": vacancy_translations(title, employer.name),
                 "isco_code": isco,
                 "employment_type": kind,
                 "country_id": employer.country_id,
@@ -234,6 +220,8 @@ def _registrations(fairs: list[JobFair], rng: random.Random) -> int:
             status = RegistrationStatus.REGISTERED
             if fair.is_past:
                 status = RegistrationStatus.ATTENDED if rng.random() < 0.7 else RegistrationStatus.NO_SHOW
+            if Registration.objects.filter(fair=fair, client=client).exists():
+                continue  # registered before (perhaps cancelled since, or again): what people did stays
             _registration, was_created = Registration.objects.get_or_create(
                 fair=fair,
                 client=client,
@@ -257,20 +245,29 @@ def _returnees(fairs: list[JobFair], booths: list[Booth], vacancies: list[Vacanc
         fair_booths = [b for b in booths if b.fair_id == fair.pk]
         for index, user in enumerate(returnees):
             status = RegistrationStatus.ATTENDED if fair.is_past else RegistrationStatus.REGISTERED
-            registration, _ = Registration.objects.get_or_create(
+            # The returnee may have cancelled and registered again on the fair's page: the active registration
+            # is theirs; with only cancelled ones, they chose not to come, and the seed leaves it so.
+            earlier = Registration.objects.filter(fair=fair, user=user).order_by(
+                Case(When(status=RegistrationStatus.CANCELLED, then=1), default=0), "-pk"
+            )
+            registration = earlier.first()
+            if registration is not None and registration.status == RegistrationStatus.CANCELLED:
+                continue
+            registration = registration or Registration.objects.create(
                 fair=fair,
                 user=user,
-                defaults={
-                    "status": status,
-                    "consent_given_at": fair.registration_opens_at + dt.timedelta(days=1),
-                    "attended_at": fair.starts_at if fair.is_past else None,
-                    "joined_online_at": fair.starts_at if fair.is_past and fair.is_virtual else None,
-                },
+                status=status,
+                consent_given_at=fair.registration_opens_at + dt.timedelta(days=1),
+                attended_at=fair.starts_at if fair.is_past else None,
+                joined_online_at=fair.starts_at if fair.is_past and fair.is_virtual else None,
             )
             if fair_booths:
                 booth = fair_booths[index % len(fair_booths)]
                 slot = booth.slots.order_by("starts_at")[index]
-                if not Booking.objects.filter(slot=slot).exists():
+                if (
+                    not Booking.objects.filter(slot=slot).exists()
+                    and not Booking.objects.filter(registration=registration).exists()
+                ):
                     Booking.objects.create(slot=slot, registration=registration)
                     counts["bookings"] += 1
             if fair.is_past:

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from devtools.demo.content_translations import OPENING_HOURS, OPENING_HOURS_TRANSLATED, translations
 from jobfairs.models import Employer, VettingStatus
 from portal.access import Role, unscoped
 from portal.geography import COUNTRIES
@@ -202,7 +203,6 @@ CENTRES: list[tuple[str, str, str, str, str, str, str, tuple[str, ...]]] = [
     ),
 ]
 
-OPENING_HOURS = "Mon–Thu 08:30–16:30, Fri 08:30–13:00"
 
 ORGANISATIONS = [
     ("GH", "Accra Technical Training Centre", OrganizationType.TRAINING_PROVIDER),
@@ -333,6 +333,7 @@ def seed_geography() -> dict[str, Centre]:
                 "phone": phone,
                 "email": f"info.{slug}@{DEMO_DOMAIN}",
                 "opening_hours": OPENING_HOURS,
+                "translations": translations(opening_hours=OPENING_HOURS_TRANSLATED),
                 "languages": list(languages),
             },
         )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from counselling.models import CaseEvent, CaseFile, CaseStatus, Consent, ConsentMethod, ConsentPurpose
+from devtools.demo.content_translations import SERVICE_NAMES, translations
 from devtools.demo.portal import DEMO_DOMAIN
 from portal.access import unscoped
 from portal.geography import COUNTRIES
@@ -53,15 +54,15 @@ DIRECTORY: dict[str, list[tuple[str, str, str, list[tuple[str, str, str, int | N
             OrganizationType.GOVERNMENT,
             "Beograd",
             [
-                ("Posredovanje u zapošljavanju", C.JOB_PLACEMENT, Delivery.IN_PERSON, None),
-                ("Obuka za rad na računaru", C.VOCATIONAL_TRAINING, Delivery.IN_PERSON, 10),
+                ("Job placement", C.JOB_PLACEMENT, Delivery.IN_PERSON, None),
+                ("Computer skills training", C.VOCATIONAL_TRAINING, Delivery.IN_PERSON, 10),
             ],
         ),
         (
             "Centar za psihosocijalnu podršku Niš",
             OrganizationType.NGO,
             "Niš",
-            [("Individualno savetovanje", C.PSYCHOSOCIAL, Delivery.IN_PERSON, 8)],
+            [("Individual counselling", C.PSYCHOSOCIAL, Delivery.IN_PERSON, 8)],
         ),
     ],
     "PK": [
@@ -86,13 +87,13 @@ DIRECTORY: dict[str, list[tuple[str, str, str, list[tuple[str, str, str, int | N
             "Office de la Formation Professionnelle",
             OrganizationType.GOVERNMENT,
             "Casablanca",
-            [("Formation qualifiante en mécanique automobile", C.VOCATIONAL_TRAINING, Delivery.IN_PERSON, 18)],
+            [("Vocational training in car mechanics", C.VOCATIONAL_TRAINING, Delivery.IN_PERSON, 18)],
         ),
         (
             "Association Marocaine d'Appui à la Création d'Entreprise",
             OrganizationType.NGO,
             "Tanger",
-            [("Accompagnement à la création d'entreprise", C.BUSINESS, Delivery.HYBRID, 10)],
+            [("Support for starting a business", C.BUSINESS, Delivery.HYBRID, 10)],
         ),
     ],
     "EG": [
@@ -108,7 +109,7 @@ DIRECTORY: dict[str, list[tuple[str, str, str, list[tuple[str, str, str, int | N
             "Shërbimi Kombëtar i Punësimit",
             OrganizationType.GOVERNMENT,
             "Tiranë",
-            [("Ndërmjetësim për punë", C.JOB_PLACEMENT, Delivery.IN_PERSON, None)],
+            [("Job placement", C.JOB_PLACEMENT, Delivery.IN_PERSON, None)],
         )
     ],
     "GM": [
@@ -140,7 +141,7 @@ DIRECTORY: dict[str, list[tuple[str, str, str, list[tuple[str, str, str, int | N
             "Agjencia e Punësimit e Kosovës",
             OrganizationType.GOVERNMENT,
             "Prishtinë",
-            [("Trajnim profesional në ndërtimtari", C.VOCATIONAL_TRAINING, Delivery.IN_PERSON, 12)],
+            [("Vocational training in construction", C.VOCATIONAL_TRAINING, Delivery.IN_PERSON, 12)],
         )
     ],
     "NG": [
@@ -156,7 +157,7 @@ DIRECTORY: dict[str, list[tuple[str, str, str, list[tuple[str, str, str, int | N
             "Office National de Formation Professionnelle",
             OrganizationType.GOVERNMENT,
             "Dakar",
-            [("Formation en couture et stylisme", C.VOCATIONAL_TRAINING, Delivery.IN_PERSON, 15)],
+            [("Training in sewing and fashion design", C.VOCATIONAL_TRAINING, Delivery.IN_PERSON, 15)],
         )
     ],
     "TN": [
@@ -164,7 +165,7 @@ DIRECTORY: dict[str, list[tuple[str, str, str, list[tuple[str, str, str, int | N
             "Agence Nationale pour l'Emploi et le Travail Indépendant",
             OrganizationType.GOVERNMENT,
             "Tunis",
-            [("Cours de langue allemande A1", C.LANGUAGE, Delivery.IN_PERSON, 20)],
+            [("German language course A1", C.LANGUAGE, Delivery.IN_PERSON, 20)],
         )
     ],
     "ID": [
@@ -172,7 +173,7 @@ DIRECTORY: dict[str, list[tuple[str, str, str, list[tuple[str, str, str, int | N
             "Balai Latihan Kerja Jakarta",
             OrganizationType.GOVERNMENT,
             "Jakarta",
-            [("Pelatihan las listrik", C.VOCATIONAL_TRAINING, Delivery.IN_PERSON, 20)],
+            [("Electric welding training", C.VOCATIONAL_TRAINING, Delivery.IN_PERSON, 20)],
         )
     ],
 }
@@ -209,6 +210,7 @@ def _directory() -> list[Service]:
                     organization=org,
                     name=service_name,
                     defaults={
+                        "translations": translations(name=SERVICE_NAMES.get(service_name, {})),
                         "category": category,
                         "delivery": delivery,
                         "capacity": capacity,
@@ -231,6 +233,7 @@ def _directory() -> list[Service]:
         organization=org,
         name=ONLINE_COURSE[2],
         defaults={
+            "translations": translations(name=SERVICE_NAMES[ONLINE_COURSE[2]]),
             "category": C.ONLINE_COURSE,
             "delivery": Delivery.ONLINE,
             "country_id": "DE",

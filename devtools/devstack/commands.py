@@ -8,7 +8,7 @@ import shlex
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import FrameType
 
 from devtools.devstack.cluster import clean_data, cluster_in_use, ensure_cluster, is_running, redact, stop_cluster
@@ -23,8 +23,7 @@ def command_run() -> int:
     child's process group and, if no one else uses it, the private cluster.
     """
     port = os.environ.get("PORT", "8000")
-    env = os.environ.copy()
-    env.setdefault("DEBUG", "true")
+    env = run_environment(port, os.environ)
     children: dict[str, subprocess.Popen[bytes]] = {}
     previous = {sig: signal.signal(sig, raise_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -42,6 +41,18 @@ def command_run() -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return 0
+
+
+def run_environment(port: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """The children's environment for `make run` on `port`: DEBUG on, and SITE_URL on that port unless set.
+
+    Absolute links (canonical, hreflang, sitemap.xml, .ics, the slip's QR code, e-mails) and Wagtail's Site
+    record (kept in step on `migrate`, cms/links.py) then name the port this stack serves on.
+    """
+    env = dict(environ)
+    env.setdefault("DEBUG", "true")
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
+    return env
 
 
 def _parallel_args(args: Sequence[str]) -> list[str]:

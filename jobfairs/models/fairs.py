@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jobfairs.models.choices import (
@@ -26,6 +26,7 @@ from jobfairs.models.choices import (
     VettingStatus,
 )
 from portal.access import Access, Role
+from portal.i18n_content import translated
 
 
 class EmployerQuerySet(models.QuerySet):
@@ -84,18 +85,14 @@ class JobFairQuerySet(models.QuerySet):
         return self.filter(q)
 
 
-def _translated(obj: models.Model, field: str) -> str:
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    return (obj.translations.get(language) or {}).get(field) or getattr(obj, field)
-
-
 class JobFair(models.Model):
     """A virtual, hybrid or on-site job fair, organised by one or more centres."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    # Title and description in other languages: {"fr": {"title": ..., "description": ...}}.
+    # Title, description and questions in other languages (`portal.i18n_content`):
+    # {"fr": {"title": ..., "description": ..., "questions": [one per question, "" when not translated]}}.
     translations = models.JSONField(_("translations"), default=dict, blank=True)
     format = models.CharField(_("format"), max_length=16, choices=FairFormat.choices)
     country = models.ForeignKey(
@@ -148,11 +145,12 @@ class JobFair(models.Model):
 
     @property
     def localized_title(self) -> str:
-        return _translated(self, "title")
+        """The title in the active language, or the source title (plain text: page titles, e-mails, options)."""
+        return translated(self, "title").text
 
     @property
     def localized_description(self) -> str:
-        return _translated(self, "description")
+        return translated(self, "description").text
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -271,6 +269,8 @@ class Vacancy(models.Model):
     )
     title = models.CharField(_("job title"), max_length=200)
     description = models.TextField(_("description"))
+    # Title and description in other languages (`portal.i18n_content`): {"fr": {"title": ..., "description": ...}}.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     isco_code = models.CharField(
         _("occupation (ISCO-08 code)"),
         max_length=4,
@@ -309,6 +309,11 @@ class Vacancy(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def localized_title(self) -> str:
+        """The job title in the active language, or the source title (plain text)."""
+        return translated(self, "title").text
 
 
 class MeetingSlot(models.Model):

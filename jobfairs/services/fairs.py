@@ -29,6 +29,7 @@ from jobfairs.services._guards import lock_fair, require_employer, require_fair_
 from portal.access import Access, Role
 from portal.audit import record_event
 from portal.errors import DomainError, NotAllowed
+from portal.i18n_content import clean_translations
 from portal.models import Centre, User
 
 SLOT_MINUTES = (10, 15, 20, 30)
@@ -40,12 +41,14 @@ MAX_SLOTS_AT_ONCE = 60
 
 @transaction.atomic  # not durable: the admin's change form saves inside its own transaction
 def vet_employer(*, access: Access, actor: User, employer: Employer, status: str, note: str = "") -> Employer:
-    """A centre manager of the employer's country (or an admin) verifies or suspends an employer.
+    """A centre manager or country coordinator of the employer's country (or an admin) verifies or suspends
+    an employer.
 
     Suspending takes the employer off every public page (the public selectors
     show verified employers only); its data stays.
     """
-    if not access.has_role(Role.ADMIN) and employer.country_id not in access.countries_of(Role.CENTRE_MANAGER):
+    vetters = (Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR)
+    if not access.has_role(Role.ADMIN) and employer.country_id not in access.countries_of(*vetters):
         raise NotAllowed(_("This page does not exist."))
     if status not in VettingStatus.values:
         raise DomainError(_("Choose a vetting status."), field="status")
@@ -77,6 +80,11 @@ FAIR_FIELDS = (
 )
 
 
+# The fair's texts that can be given in every interface language.
+FAIR_TRANSLATED_FIELDS = ("title", "description", "questions")
+VACANCY_TRANSLATED_FIELDS = ("title", "description")
+
+
 def _check_fair(data: dict[str, Any]) -> None:
     try:
         zoneinfo.ZoneInfo(data["time_zone"])
@@ -97,13 +105,25 @@ def _check_fair(data: dict[str, Any]) -> None:
 
 
 @transaction.atomic(durable=True)
-def create_fair(*, access: Access, actor: User, centres: list[Centre], **data: Any) -> JobFair:
-    """A centre manager creates a fair (as a draft) organised by their centres."""
+def create_fair(
+    *,
+    access: Access,
+    actor: User,
+    centres: list[Centre],
+    translations: dict[str, dict[str, Any]] | None = None,
+    **data: Any,
+) -> JobFair:
+    """A centre manager creates a fair (as a draft) organised by their centres, with its texts in other languages
+    (`portal.i18n_content`)."""
     managed = access.centre_ids(Role.CENTRE_MANAGER)
     if not centres or any(centre.pk not in managed for centre in centres):
         raise NotAllowed(_("This page does not exist."))
     _check_fair(data)
-    fair = JobFair.objects.create(country_id=centres[0].country_id, **{k: data[k] for k in FAIR_FIELDS if k in data})
+    fair = JobFair.objects.create(
+        country_id=centres[0].country_id,
+        translations=clean_translations(translations, FAIR_TRANSLATED_FIELDS),
+        **{k: data[k] for k in FAIR_FIELDS if k in data},
+    )
     fair.centres.set(centres)
     record_event(actor=actor, action=JobfairsAudit.FAIR_CREATED, target=fair, centre=centres[0])
     return fair
@@ -111,9 +131,10 @@ def create_fair(*, access: Access, actor: User, centres: list[Centre], **data: A
 
 @transaction.atomic(durable=True)
 def update_fair(
-    *, access: Access, actor: User, fair: JobFair, translations: dict[str, dict[str, str]] | None = None, **data: Any
+    *, access: Access, actor: User, fair: JobFair, translations: dict[str, dict[str, Any]] | None = None, **data: Any
 ) -> JobFair:
-    """A manager of an organising centre changes a fair, and its title and description in other languages."""
+    """A manager of an organising centre changes a fair, and its title, description and questions in other
+    languages (`portal.i18n_content`; None leaves them as they are)."""
     require_fair_staff(access, fair, Role.CENTRE_MANAGER)
     _check_fair(data)
     fair = lock_fair(fair)
@@ -123,11 +144,7 @@ def update_fair(
         if key in data:
             setattr(fair, key, data[key])
     if translations is not None:
-        fair.translations = {
-            language: {k: v for k, v in texts.items() if v}
-            for language, texts in translations.items()
-            if any(texts.values())
-        }
+        fair.translations = clean_translations(translations, FAIR_TRANSLATED_FIELDS)
     fair.save()
     record_event(actor=actor, action=JobfairsAudit.FAIR_UPDATED, target=fair)
     return fair
@@ -317,9 +334,17 @@ def _check_vacancy(data: dict[str, Any]) -> None:
 
 @transaction.atomic(durable=True)
 def save_vacancy(
-    *, access: Access, actor: User, employer: Employer, vacancy: Vacancy | None = None, publish: bool, **data: Any
+    *,
+    access: Access,
+    actor: User,
+    employer: Employer,
+    vacancy: Vacancy | None = None,
+    publish: bool,
+    translations: dict[str, dict[str, Any]] | None = None,
+    **data: Any,
 ) -> Vacancy:
-    """Create or change one of the employer's vacancies; publishing needs a verified employer."""
+    """Create or change one of the employer's vacancies, with its title and description in other languages
+    (None leaves those as they are); publishing needs a verified employer."""
     require_employer(access, employer.pk)
     if vacancy is not None and vacancy.employer_id != employer.pk:
         raise NotAllowed(_("This page does not exist."))
@@ -337,6 +362,8 @@ def save_vacancy(
     for key in VACANCY_FIELDS:
         if key in data:
             setattr(vacancy, key, data[key])
+    if translations is not None:
+        vacancy.translations = clean_translations(translations, VACANCY_TRANSLATED_FIELDS)
     vacancy.is_published = publish
     vacancy.save()
     record_event(

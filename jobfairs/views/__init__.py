@@ -4,6 +4,7 @@
 - `candidates`: a returnee's registrations, bookings, applications and survey answers;
 - `employers`: the employer's dashboard, booth, slots, vacancies, candidates and applications;
 - `staff`: the organising centres' pages (fairs, booth decisions, check-in, lessons learned);
+- `vetting`: managers and coordinators verify or suspend the employers of their countries;
 - `_common`: the access decorators and how a service's refusal is shown.
 """
 
@@ -42,6 +43,7 @@ from jobfairs.views.staff import (
     lessons,
     manage_list,
 )
+from jobfairs.views.vetting import employer_vet, employer_vetting
 
 __all__ = [
     "application_create",
@@ -56,6 +58,8 @@ __all__ = [
     "check_in",
     "client_register",
     "employer_dashboard",
+    "employer_vet",
+    "employer_vetting",
     "fair_create",
     "fair_detail",
     "fair_edit",

@@ -71,7 +71,14 @@ def registration_list(request: AuthenticatedRequest) -> HttpResponse:
 @returnee_only
 @require_POST
 def registration_cancel(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    """Ask first, then cancel: the list's button opens the question, only its "Yes" (confirm=1) cancels.
+
+    A confirmation page rather than a script dialog, so that it works without JavaScript; a POST both
+    times, so that a link or a prefetch can never reach the cancelling step.
+    """
     registration = selectors.get_my_registration_by_id(access=request.access, public_id=public_id)
+    if request.POST.get("confirm") != "1":
+        return render(request, "jobfairs/registration_cancel_confirm.html", {"registration": registration})
     try:
         services.cancel_registration(access=request.access, actor=request.user, registration=registration)
     except DomainError as error:

@@ -107,6 +107,7 @@ def _vacancy_form(request: AuthenticatedRequest, vacancy: Vacancy | None) -> Htt
             fair=str(vacancy.fair.public_id) if vacancy.fair else "",
             publish=vacancy.is_published,
         )
+        initial.update(VacancyForm.translation_initial(vacancy))
     form = VacancyForm(request.POST or None, initial=initial, fairs=fairs)
     if request.method == "POST" and form.is_valid():
         try:

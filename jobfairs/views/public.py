@@ -13,6 +13,7 @@ from jobfairs import selectors
 from jobfairs.forms import FairFilterForm
 from jobfairs.jsonld import job_posting, job_posting_script_body
 from portal.http import PortalRequest
+from portal.timezones import activate_event_zone
 
 
 @require_GET
@@ -32,6 +33,7 @@ def fair_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def fair_detail(request: PortalRequest, public_id: UUID) -> HttpResponse:
     fair = selectors.get_public_fair(public_id=public_id)
+    activate_event_zone(request, fair.time_zone)  # a visitor whose browser did not tell its zone
     registration = None
     if request.user.is_authenticated and not request.access.has_membership:
         registration = selectors.get_my_registration(access=request.access, fair=fair)
@@ -51,6 +53,7 @@ def fair_detail(request: PortalRequest, public_id: UUID) -> HttpResponse:
 @require_GET
 def booth_detail(request: PortalRequest, public_id: UUID) -> HttpResponse:
     booth = selectors.get_public_booth(public_id=public_id)
+    activate_event_zone(request, booth.fair.time_zone)
     registration = None
     if request.user.is_authenticated and not request.access.has_membership:
         registration = selectors.get_my_registration(access=request.access, fair=booth.fair)

@@ -52,7 +52,13 @@ def fair_create(request: AuthenticatedRequest) -> HttpResponse:
     form = FairForm(request.POST or None, initial={"time_zone": zone, "capacity": 100})
     if request.method == "POST" and form.is_valid():
         try:
-            fair = services.create_fair(access=request.access, actor=request.user, centres=centres, **form.cleaned_data)
+            fair = services.create_fair(
+                access=request.access,
+                actor=request.user,
+                centres=centres,
+                translations=form.translations(),
+                **form.source_data(),
+            )
         except DomainError as error:
             apply_domain_error(form, error)
         else:
@@ -70,9 +76,8 @@ def fair_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     initial: dict[str, Any] = {name: getattr(fair, name) for name in services.FAIR_FIELDS}
     for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
         initial[name] = getattr(fair, name).astimezone(zone).replace(tzinfo=None)  # shown in the fair's zone
-    for code, texts in fair.translations.items():
-        initial[f"title_{code}"] = texts.get("title", "")
-        initial[f"description_{code}"] = texts.get("description", "")
+    initial["questions"] = "\n".join(fair.questions)
+    initial.update(FairEditForm.translation_initial(fair))
     form = FairEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

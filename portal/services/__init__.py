@@ -4,9 +4,12 @@
 from portal.services.accounts import (
     InvitationAccount,
     accept_invitation,
+    end_membership,
     invitation_account,
     invite_staff,
+    may_end_membership,
     set_preferred_language,
+    set_time_zone,
 )
 from portal.services.setup import (
     RETENTION_DAYS_MAX,
@@ -27,10 +30,13 @@ __all__ = [
     "centre_code_in_use",
     "create_centre",
     "create_country",
+    "end_membership",
     "invitation_account",
     "invite_staff",
+    "may_end_membership",
     "register_centre_code_user",
     "set_preferred_language",
+    "set_time_zone",
     "update_centre",
     "update_country",
 ]

@@ -4,17 +4,25 @@ binds) and the language preference."""
 from __future__ import annotations
 
 from enum import StrEnum
+from uuid import UUID
 
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.access import CENTRE_ROLES, COUNTRY_ROLES, GLOBAL_ROLES, Access, Role, unscoped
+from portal.access import CENTRE_ROLES, COUNTRY_ROLES, GLOBAL_ROLES, Access, Role, get_visible_or_404, unscoped
 from portal.audit import PortalAudit, record_event
 from portal.errors import DomainError, NotAllowed
 from portal.models import Centre, Country, Membership, StaffInvitation, User
-from portal.selectors import list_invitable_centres, list_invitable_countries, list_invitable_roles
+from portal.selectors import (
+    list_invitable_centres,
+    list_invitable_countries,
+    list_invitable_employers,
+    list_invitable_organisations,
+    list_invitable_roles,
+)
+from portal.timezones import valid_zone
 
 
 @transaction.atomic(durable=True)
@@ -27,6 +35,8 @@ def invite_staff(
     role: str,
     centre: Centre | None = None,
     country: Country | None = None,
+    organisation: models.Model | None = None,
+    employer: models.Model | None = None,
     language: str = "en",
 ) -> StaffInvitation:
     """Invite someone to a staff role; staff never sign up on their own.
@@ -51,17 +61,40 @@ def invite_staff(
     elif role == Role.DATA_PROTECTION_OFFICER:
         # Per country, or for the whole programme when no country is chosen (only admins hand it out).
         centre = None
+    elif role == Role.PARTNER:
+        # A partner organisation's staff answer its referrals; managers and coordinators bring them in.
+        if organisation is None or not list_invitable_organisations(access=access).filter(pk=organisation.pk).exists():
+            raise DomainError(_("Choose a partner organisation of your country."), field="organisation")
+        centre = country = None
+    elif role == Role.EMPLOYER:
+        if employer is None or not list_invitable_employers(access=access).filter(pk=employer.pk).exists():
+            raise DomainError(_("Choose an employer of your country."), field="employer")
+        centre = country = None
     else:
-        # Partner and employer accounts are created from their organisation's page.
         raise NotAllowed(_("You may not invite people to this role."), field="role")
+    if role != Role.PARTNER:
+        organisation = None
+    if role != Role.EMPLOYER:
+        employer = None
+    organisation_id = organisation.pk if organisation is not None else None
+    employer_id = employer.pk if employer is not None else None
 
     email = email.strip().lower()
     user = _account_for_invitation(email=email, full_name=full_name.strip(), language=language)
     with unscoped():
-        exists = Membership.objects.filter(user=user, role=role, centre=centre, country=country).exists()
+        scope: dict[str, object] = {"organisation_id": organisation_id, "employer_id": employer_id}
+        exists = Membership.objects.filter(user=user, role=role, centre=centre, country=country, **scope).exists()
     if exists:
         raise DomainError(_("This person already has this role here."), field="email")
-    membership = Membership.objects.create(user=user, role=role, centre=centre, country=country, is_active=False)
+    membership = Membership.objects.create(
+        user=user,
+        role=role,
+        centre=centre,
+        country=country,
+        organisation_id=organisation_id,
+        employer_id=employer_id,
+        is_active=False,
+    )
     invitation = StaffInvitation.objects.create(
         email=email, full_name=full_name.strip(), membership=membership, invited_by=actor
     )
@@ -125,7 +158,10 @@ def invitation_account(*, invitation: StaffInvitation) -> InvitationAccount:
     from allauth.account.models import EmailAddress
 
     with unscoped():
-        user = Membership.objects.select_related("user").get(pk=invitation.membership_id).user
+        membership = Membership.objects.select_related("user").get(pk=invitation.membership_id)
+    if membership.ended_at is not None:  # withdrawn before it was accepted
+        return InvitationAccount.INVALID
+    user = membership.user
     addresses = list(EmailAddress.objects.filter(user=user).values_list("email", "verified"))
     if any(verified and address.lower() == invitation.email.lower() for address, verified in addresses):
         with unscoped():
@@ -160,6 +196,8 @@ def accept_invitation(*, invitation: StaffInvitation, password: str | None, sign
         raise DomainError(_("This invitation has already been used."))
     with unscoped():
         membership = Membership.objects.select_related("user").get(pk=invitation.membership_id)
+    if membership.ended_at is not None:  # withdrawn by a manager before it was accepted
+        raise DomainError(_("This invitation is no longer valid. Ask for a new one."))
     user = User.objects.select_for_update().get(pk=membership.user_id)
     bound_to = invitation_account(invitation=invitation)
     if bound_to == InvitationAccount.INVALID:
@@ -235,3 +273,66 @@ def set_preferred_language(*, user: User, language: str) -> None:
     user.preferred_language = language
     user.save(update_fields=["preferred_language"])
     record_event(actor=user, action=PortalAudit.USER_LANGUAGE_CHANGED, target=user, details={"language": language})
+
+
+@transaction.atomic(durable=True)
+def set_time_zone(*, user: User, time_zone: str) -> bool:
+    """Remember the zone the user's pages, e-mails and PDFs show times in; "" goes back to the automatic
+    one (their centre's or country's, else their browser's: portal.timezones.zone_name_for).
+
+    A name the zone database does not know is refused. Nothing is written or audited when the zone is the
+    one already set; returns whether it changed.
+    """
+    if time_zone and valid_zone(time_zone) is None:
+        raise DomainError(_("Choose a time zone from the list."), field="time_zone")
+    if time_zone == user.time_zone:
+        return False
+    user.time_zone = time_zone
+    user.save(update_fields=["time_zone"])
+    record_event(actor=user, action=PortalAudit.USER_TIME_ZONE_CHANGED, target=user, details={"time_zone": time_zone})
+    return True
+
+
+def may_end_membership(*, access: Access, membership: Membership) -> bool:
+    """Whether `access` may end `membership`: one the user can see and could have handed out, never their own."""
+    if membership.user_id == access.user_id or membership.ended_at is not None:
+        return False
+    return membership.role in {value for value, _label in list_invitable_roles(access=access)}
+
+
+@transaction.atomic(durable=True)
+def end_membership(*, access: Access, actor: User, public_id: UUID | str) -> Membership:
+    """End a role (someone left the centre, or an invitation is withdrawn): the membership stays, inactive and
+    dated, so the team list and the audit trail keep who held it. The person loses what the role gave at
+    their next request; without another active role their sessions end too. Their case files stay with the
+    centre for a manager to reassign. Refuses one's own role: so an administrator always remains, since only
+    an administrator ends an administrator's role."""
+    membership = get_visible_or_404(
+        Membership.objects.visible_to(access).select_for_update().select_related("user"), public_id=public_id
+    )
+    if membership.user_id == access.user_id:
+        raise DomainError(_("You cannot end your own role. Ask another manager or an administrator."))
+    if membership.ended_at is not None:
+        raise DomainError(_("This role has already been ended."))
+    if not may_end_membership(access=access, membership=membership):
+        raise NotAllowed(_("You may not end this role."))
+    was_pending = not membership.is_active
+    membership.is_active = False
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["is_active", "ended_at"])
+    with unscoped():
+        still_staff = Membership.objects.filter(user_id=membership.user_id, is_active=True).exists()
+    ended_sessions = 0 if still_staff else _end_sessions(user=membership.user)
+    record_event(
+        actor=actor,
+        action=PortalAudit.STAFF_MEMBERSHIP_ENDED,
+        target=membership,
+        centre=membership.centre_id,
+        details={
+            "role": membership.role,
+            "scope": membership.scope_label,
+            "invitation_withdrawn": was_pending,
+            "sessions_ended": ended_sessions,
+        },
+    )
+    return membership

@@ -14,6 +14,7 @@ from portal.access import Access, Role
 from portal.audit import PortalAudit, record_event
 from portal.errors import DomainError, NotAllowed
 from portal.geography import COUNTRIES
+from portal.i18n_content import clean_translations
 from portal.models import Centre, Country, User
 
 # --- Countries and centres ----------------------------------------------------------------------------
@@ -21,6 +22,8 @@ from portal.models import Centre, Country, User
 
 # A centre's short code: it is part of every client code of the centre (`<country>-<centre>-NNNNNN`).
 CENTRE_CODE = re.compile(r"[A-Z0-9]{2,5}")
+# The centre's texts that can be given in every interface language.
+CENTRE_TRANSLATED_FIELDS = ("opening_hours",)
 PHONE_PREFIX = re.compile(r"\+[1-9][0-9]{0,3}")
 # Closed case files are anonymised this many days after closing: at least a month, at most thirty years.
 RETENTION_DAYS_MIN, RETENTION_DAYS_MAX = 30, 30 * 365
@@ -186,10 +189,12 @@ def create_centre(
     phone: str = "",
     email: str = "",
     opening_hours: str = "",
+    translations: dict[str, dict[str, str]] | None = None,
     languages: Iterable[str] = (),
     is_active: bool = True,
 ) -> Centre:
-    """Open a centre in a country. Administrators only.
+    """Open a centre in a country. Administrators only. `translations`: its opening hours in other languages
+    (`portal.i18n_content`).
 
     The code (2 to 5 capitals or digits, unique) starts every client code of the centre; it cannot change
     once the centre has clients (`update_centre`). Audited, with the country and code.
@@ -206,6 +211,7 @@ def create_centre(
         phone=phone.strip(),
         email=email.strip().lower(),
         opening_hours=opening_hours.strip(),
+        translations=clean_translations(translations, CENTRE_TRANSLATED_FIELDS),
         languages=_languages(languages),
         is_active=is_active,
     )
@@ -238,10 +244,12 @@ def update_centre(
     phone: str = "",
     email: str = "",
     opening_hours: str = "",
+    translations: dict[str, dict[str, str]] | None = None,
     languages: Iterable[str] = (),
     is_active: bool = True,
 ) -> Centre:
-    """Change a centre's details, or close it to new work (`is_active`). Administrators only.
+    """Change a centre's details, or close it to new work (`is_active`). Administrators only. `translations`:
+    its opening hours in other languages (None leaves them as they are).
 
     Its country and code are part of every client code it has given: once it has clients
     (`centre_code_in_use`) they are refused with a message. The centre's row is locked, as registering a
@@ -270,6 +278,8 @@ def update_centre(
         "languages": _languages(languages),
         "is_active": is_active,
     }
+    if translations is not None:
+        wanted["translations"] = clean_translations(translations, CENTRE_TRANSLATED_FIELDS)
     changed = [field for field, value in wanted.items() if getattr(centre, field) != value]
     if not changed:
         return centre

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from reports.indicators import (
     BY_CODE,
@@ -23,6 +24,9 @@ from reports.periods import Period
 from reports.selectors.rollups import count_people, read_counts
 from reports.selectors.scopes import Scope
 from reports.suppression import COMPLEMENTARY, SMALL, Cell, is_small, suppress
+
+# A rate shown to eyes outside the centre is rounded to the nearest 5 percent (see `share_of`).
+RATE_ROUNDING = 5
 
 
 @dataclass
@@ -92,13 +96,18 @@ def _table(indicator: Indicator, data: dict, key: Any, scope: Scope, n: int) -> 
 
 
 def share_of(a: Cell, b: Cell, *, suppressed: bool) -> Cell:
-    """a ÷ b as a percentage of two shown cells; hidden when either is, or (suppressed) when b − a is small."""
-    if a.hidden or b.hidden or (suppressed and is_small((b.count or 0) - (a.count or 0))):
+    """a ÷ b as a percentage of two shown cells, from their exact counts (the shown ones may be rounded);
+    hidden when either cell is, or (suppressed) when b − a is small. A suppressed rate is itself rounded to
+    the nearest 5 %, so that it does not give back the exact counts its rounded cells hide."""
+    numerator = a.exact if a.exact is not None else a.count
+    denominator = b.exact if b.exact is not None else b.count
+    if a.hidden or b.hidden or (suppressed and is_small((denominator or 0) - (numerator or 0))):
         return Cell(None, SMALL if (a.display == SMALL or b.display == SMALL) else COMPLEMENTARY, True)
-    if not b.count:
+    if not denominator:
         return Cell(None, "—")
-    percent = round(100 * (a.count or 0) / b.count)
-    return Cell(percent, f"{percent} %")
+    percent = 100 * (numerator or 0) / denominator
+    shown = RATE_ROUNDING * round(percent / RATE_ROUNDING) if suppressed else round(percent)
+    return Cell(shown, f"{shown} %")
 
 
 def _rate(indicator: Indicator, by_code: dict[str, IndicatorResult], n: int, scope: Scope) -> IndicatorResult:
@@ -146,7 +155,8 @@ def median_cell(values: Histogram, suppressed: bool) -> Cell:
     if not size:
         return Cell(None, "—")
     if suppressed and is_small(size):
-        return Cell(None, SMALL, True)
+        # Too few people for a median: "hidden", not "<5", which would read as "under 5 days".
+        return Cell(None, gettext("hidden"), True)
     m = values.median()
     return Cell(round(m), f"{m:g}")
 

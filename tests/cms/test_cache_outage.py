@@ -71,7 +71,8 @@ def test_sign_in_and_signed_in_pages_work_while_the_cache_is_down(redis_down, cl
 
 
 def test_the_rate_limit_on_wrong_passwords_still_counts_in_this_process(redis_down, client, returnee) -> None:
-    # settings: "login_failed": "10/m/ip,5/5m/key" (per account); the memory fallback keeps counting.
+    # settings: "login_failed": "10/m/ip,60/h/ip,5/15m/key" (per account and address); the memory fallback
+    # keeps counting.
     for _attempt in range(5):
         client.post(reverse("account_login"), {"login": returnee.user.email, "password": "wrong"})
     limited = client.post(reverse("account_login"), {"login": returnee.user.email, "password": TEST_PASSWORD})

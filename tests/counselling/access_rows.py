@@ -19,6 +19,14 @@ def _case_in_centre_a(request: pytest.FixtureRequest):
     return CaseFactory(client=ClientFactory(centre=centre_a))
 
 
+def counsellors_session_kwargs(request: pytest.FixtureRequest) -> dict:
+    """A session the counsellor persona logged today: theirs to correct, nobody else's."""
+    from tests.factories import SessionFactory
+
+    counsellor = request.getfixturevalue("counsellor")
+    return {"public_id": SessionFactory(case=_case_in_centre_a(request), counsellor=counsellor.user).public_id}
+
+
 def case_kwargs(request: pytest.FixtureRequest) -> dict:
     return {"public_id": _case_in_centre_a(request).public_id}
 
@@ -104,6 +112,10 @@ ROWS = {
     "counselling:session-list": (case_kwargs, casework()),
     "counselling:session-create": (case_kwargs, casework()),
     "counselling:case-status": (case_kwargs, casework()),
+    # Assigning the counsellor is the centre manager's (issue #19): counsellors find no such page.
+    "counselling:case-counsellor": (case_kwargs, only(["centre_manager"])),
+    # Only its author corrects a session (issue #19): the centre's manager finds no such page either.
+    "counselling:session-correct": (counsellors_session_kwargs, only(["counsellor"])),
     "counselling:goal-create": (case_kwargs, casework()),
     "counselling:follow-up-create": (case_kwargs, casework()),
     "counselling:document-create": (case_kwargs, casework()),

@@ -124,6 +124,12 @@ ROWS = {
     "jobfairs:fair-manage-list": (None, only(FAIR_STAFF)),
     "jobfairs:fair-create": (None, only(["centre_manager"])),
     "jobfairs:lessons": (None, only(["centre_manager", "country_coordinator"])),
+    # Vetting employers (issue #19): managers and coordinators of the employer's country; a POST only.
+    "jobfairs:employer-vetting": (None, only(["centre_manager", "country_coordinator"])),
+    "jobfairs:employer-vet": (
+        lambda request: {"public_id": request.getfixturevalue("employer_org").public_id},
+        only(["centre_manager", "country_coordinator"], 405, others=404),
+    ),
     "jobfairs:fair-manage": (fair_kwargs, only(FAIR_STAFF)),
     "jobfairs:fair-publish": (fair_kwargs, only(["centre_manager"], 405)),
     "jobfairs:fair-edit": (fair_kwargs, only(["centre_manager"])),

@@ -21,7 +21,7 @@ from tests.jobfairs.helpers import vacancy_data
 
 def test_create_fair_checks_times_and_places(manager, centre_a) -> None:
     start = timezone.now() + dt.timedelta(days=5)
-    data = {
+    data: dict[str, Any] = {
         "title": "Virtual fair",
         "format": "virtual",
         "time_zone": "Africa/Accra",

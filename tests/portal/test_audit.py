@@ -36,7 +36,7 @@ def test_record_event_stores_actor_target_centre_and_ip(counsellor) -> None:
     assert stored.actor_id == counsellor.user.pk
     assert stored.action == "portal.user.language_changed"
     assert stored.target_type == "portal.membership"
-    assert stored.target_id == str(counsellor.membership.pk)
+    assert stored.target_id == str(counsellor.membership.public_id)  # a public id where the row has one
     assert stored.centre_id == counsellor.centre.pk
     assert stored.ip_address == "203.0.113.7"
     assert stored.details == {"n": 1}

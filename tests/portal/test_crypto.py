@@ -69,3 +69,20 @@ def test_value_without_its_key_fails_loudly(db, keys) -> None:
 
     with unscoped(), pytest.raises(ImproperlyConfigured, match="no key"):
         Session.objects.get(pk=session.pk)
+
+
+def test_rotation_says_to_keep_the_old_keys_for_the_backups(db, keys) -> None:
+    import hashlib
+
+    old, new, use = keys
+    SessionFactory(confidential_notes="secret")
+    use(new, old)
+    err = StringIO()
+    call_command("rotate_encryption_keys", stdout=StringIO(), stderr=err)
+    old_id = hashlib.sha256(old.encode()).hexdigest()[:8]
+    assert f"Keep the older key(s) {old_id} in a safe place as long as any backup needs them" in err.getvalue()
+
+    use(new)  # nothing older configured: nothing to warn about
+    err = StringIO()
+    call_command("rotate_encryption_keys", stdout=StringIO(), stderr=err)
+    assert err.getvalue() == ""

@@ -53,7 +53,7 @@ def test_manager_cannot_invite_into_another_centre(manager, centre_b) -> None:
     assert not User.objects.filter(email="new.counsellor@example.org").exists()
 
 
-@pytest.mark.parametrize("role", [Role.ADMIN, Role.PROGRAMME_ANALYST, Role.COUNTRY_COORDINATOR, Role.PARTNER])
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.PROGRAMME_ANALYST, Role.COUNTRY_COORDINATOR])
 def test_manager_cannot_hand_out_wider_roles(manager, role) -> None:
     with pytest.raises(NotAllowed):
         _invite(manager, role=role)

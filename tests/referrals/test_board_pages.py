@@ -84,7 +84,7 @@ def _walk(client, url: str, params: dict[str, str] | None = None) -> tuple[list[
         assert response.status_code == 200
         html = response.content.decode()
         pages.append(html)
-        codes += re.findall(r"<bdi>(R-[A-Z0-9]{4}-[A-Z0-9]{4})</bdi>", html)
+        codes += re.findall(r'<bdi dir="ltr">(R-[A-Z0-9]{4}-[A-Z0-9]{4})</bdi>', html)
         following = re.search(r'<a href="\?([^"]*after=[^"]*)">', html)
         if not following:
             return codes, pages

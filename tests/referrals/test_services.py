@@ -55,7 +55,7 @@ def test_referral_is_sent_logged_on_the_timeline_audited_and_mailed(
 
 def test_no_consent_no_referral(refer, counsellor, service) -> None:
     case = CaseFactory(client=ClientFactory(centre=counsellor.centre))
-    with pytest.raises(ConsentMissing, match="not agreed to share data with this organisation"):
+    with pytest.raises(ConsentMissing, match="has not yet agreed to share data with"):
         refer(case, service)
     with unscoped():
         assert not Referral.objects.exists()

@@ -98,7 +98,7 @@ def test_refer_form_shows_consent_message_and_keeps_input(client, counsellor, se
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "not agreed to share data" in html and "Keep this reason" in html
+    assert "has not yet agreed to share data" in html and "Keep this reason" in html
 
 
 def test_refer_form_does_not_offer_services_of_other_countries(client, counsellor, case, country_b) -> None:

@@ -61,7 +61,7 @@ def test_linked_returnee_sees_referrals_in_plain_words(client, returnee, counsel
     client.force_login(returnee.user)
     page = client.get(reverse("returnees:dashboard")).content.decode()
     assert f"Sent to {partner_org.name} – waiting for their answer" in page
-    assert "Accepted – you can start on March 3, 2027" in page
+    assert "Accepted – you can start on 3 March 2027" in page  # day first (portal/formats/en)
     assert "Completed" in page
     assert "Welding draft" not in page
     assert SECRET_REASON not in page and "Internal decline note" not in page

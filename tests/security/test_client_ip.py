@@ -22,7 +22,7 @@ from tests.factories import TEST_PASSWORD
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/en/accounts/login/"
-TOO_MANY = "Too many failed login attempts"
+TOO_MANY = "Too many failed sign-in attempts from this connection"
 NGINX = "127.0.0.1"  # what REMOTE_ADDR is behind the documented nginx
 
 APPOINTMENT = {
@@ -71,6 +71,63 @@ def test_behind_the_proxy_one_attackers_failed_sign_ins_do_not_lock_out_everyone
     )
     assert response.status_code == 302  # the returnee behind another address signs in
     assert "_auth_user_id" in returnee_browser.session
+
+
+def _sign_in(client: Client, email: str, password: str, address: str) -> str:
+    response = client.post(LOGIN, {"login": email, "password": password}, **_via_nginx(address))
+    return "signed in" if response.status_code == 302 else response.content.decode()
+
+
+def test_a_guesser_pauses_an_account_only_for_their_own_address(
+    returnee: Persona, counsellor: Persona, behind_nginx: None
+) -> None:
+    """Five wrong passwords for one account from one address pause that account *from that address*, with a
+    message that says what happened; the real person signs in from theirs, and the guesser's next account
+    is not paused by what came before."""
+    guesser = Client()
+    for _attempt in range(5):
+        assert TOO_MANY not in _sign_in(guesser, returnee.user.email, "wrong-password-1", "198.51.100.7")
+    paused = _sign_in(guesser, returnee.user.email, TEST_PASSWORD, "198.51.100.7")
+    assert TOO_MANY in paused  # even the right password waits: the guesser learns nothing
+    assert "15 minutes" in paused and "reset" in paused
+
+    assert _sign_in(Client(), returnee.user.email, TEST_PASSWORD, "203.0.113.20") == "signed in"
+    assert TOO_MANY not in _sign_in(guesser, counsellor.user.email, "wrong-password-1", "198.51.100.7")
+
+
+def test_one_address_cannot_lock_out_every_account(
+    returnee: Persona, counsellor: Persona, manager: Persona, behind_nginx: None
+) -> None:
+    """One address spends its failures on every account it knows: it is stopped by its own per-IP limit,
+    and every one of those accounts still signs in from its owner's address."""
+    guesser = Client()
+    accounts = [returnee, counsellor, manager]
+    refused = 0
+    for attempt in range(15):
+        persona = accounts[attempt % len(accounts)]
+        if TOO_MANY in _sign_in(guesser, persona.user.email, f"wrong-password-{attempt}", "198.51.100.7"):
+            refused += 1
+    assert refused == 5  # 10 a minute per IP, then the address is paused
+
+    for number, persona in enumerate(accounts):
+        owner = Client()
+        result = _sign_in(owner, persona.user.email, TEST_PASSWORD, f"203.0.113.{30 + number}")
+        assert result == "signed in", persona.user.email
+
+
+def test_the_lock_out_message_is_translated(returnee: Persona, behind_nginx: None) -> None:
+    guesser = Client()
+    for _attempt in range(6):
+        page = guesser.post(
+            "/ar/accounts/login/",
+            {"login": returnee.user.email, "password": "wrong-password-1"},
+            **_via_nginx("198.51.100.9"),
+        ).content.decode()
+    assert "Too many failed" not in page
+    with translation.override("ar"):
+        from portal.adapters import AccountAdapter
+
+        assert str(AccountAdapter.error_messages["too_many_login_attempts"]) in page.replace("&#x27;", "'")
 
 
 def test_behind_the_proxy_the_audit_line_and_the_session_list_record_the_forwarded_address(

@@ -109,19 +109,14 @@ def test_no_token_is_made_for_a_draft(draft) -> None:
 
 def test_slip_of_a_sent_referral_names_no_client_and_no_free_text(client, counsellor, draft, monkeypatch) -> None:
     """The slip goes with the client to the partner: code, service, centre, due date and link; nothing else."""
-    import sys
-    import types
-
     rendered: list[str] = []
 
-    class FakeHTML:  # the PDF engine is beside the point here: keep the HTML it would have been given
-        def __init__(self, *, string: str) -> None:
-            rendered.append(string)
+    # The PDF engine is beside the point here: keep the HTML it would have been given.
+    def keep_html(html: str) -> bytes:
+        rendered.append(html)
+        return b"%PDF-fake"
 
-        def write_pdf(self) -> bytes:
-            return b"%PDF-fake"
-
-    monkeypatch.setitem(sys.modules, "weasyprint", types.SimpleNamespace(HTML=FakeHTML))
+    monkeypatch.setattr("referrals.slip.write_pdf", keep_html)
     with unscoped():
         Referral.objects.filter(pk=draft.pk).update(reason="GBV-SECRET reason")
     client.force_login(counsellor.user)

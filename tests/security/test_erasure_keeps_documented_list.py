@@ -37,6 +37,7 @@ from counselling.models import (
     FollowUp,
     GroupSession,
     PlanGoal,
+    SessionRevision,
     Transfer,
 )
 from portal.access import get_access, unscoped
@@ -102,7 +103,7 @@ def everything(counsellor, manager, outsider_manager, partner_org, employer_org)
         portal_account=UserFactory(),
     )
     case = CaseFactory(client=amina, counsellor=counsellor.user, next_follow_up_on=dt.date.today())
-    SessionFactory(
+    session = SessionFactory(
         case=case,
         counsellor=counsellor.user,
         summary="Talked about her brother in Libya",
@@ -110,6 +111,15 @@ def everything(counsellor, manager, outsider_manager, partner_org, employer_org)
         next_steps="Call the shelter",
         language="ar",
         interpreter=True,
+        corrected_at=timezone.now(),
+    )
+    SessionRevision.objects.create(
+        session=session,
+        version=1,
+        edited_by=counsellor.user,
+        reason="Her brother is in Tripoli, not Benghazi",
+        changed=["summary"],
+        previous='{"summary": "Talked about her brother in Benghazi"}',
     )
     PlanGoal.objects.create(case=case, title="Welding certificate", due_on=dt.date.today())
     FollowUp.objects.create(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import uuid
 from typing import Any
 
 from django.db import connection
@@ -261,6 +262,7 @@ def seed_base(*, seed: int, today: dt.date) -> Base:
 
 def _membership(row: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
     return {
+        "public_id": uuid.uuid4(),  # one each: copy_rows fills a column's default once for every row
         "user_id": row["user_id"],
         "role": row["role"],
         "centre_id": row.get("centre_id"),

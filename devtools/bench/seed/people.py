@@ -42,7 +42,9 @@ from devtools.bench.seed.common import (
 
 
 @lru_cache(maxsize=65536)
-def _search_keys(given: str, family: str, transliterated: str, native: str) -> tuple[list[str], list[str], str]:
+def _search_keys(
+    given: str, family: str, transliterated: str, native: str
+) -> tuple[list[str], list[str], list[str], str]:
     """The derived search columns, computed by the app's own function (counselling.services)."""
     from counselling.services import search_columns
 
@@ -50,7 +52,7 @@ def _search_keys(given: str, family: str, transliterated: str, native: str) -> t
         given_name=given, family_name=family, name_transliterated=transliterated, name_native=native
     )
     search_columns(client)
-    return client.given_keys, client.family_keys, client.search_text
+    return client.given_keys, client.family_keys, client.search_keys, client.search_text
 
 
 @dataclass
@@ -165,7 +167,7 @@ def _clients(
         transliterated = ""
         if len(f_latin) > 1 and rng.random() < 0.3:
             transliterated = f"{rng.choice(g_latin)} {rng.choice(f_latin)}"
-        given_keys, family_keys, text = _search_keys(given, family, transliterated, native)
+        given_keys, family_keys, keys, text = _search_keys(given, family, transliterated, native)
         birth_year = today.year - rng.randint(16, 65)
         created = aware_at(_day(today, plan.opened[i]), rng.randrange(8 * 3600, 17 * 3600))
         yield {
@@ -188,6 +190,7 @@ def _clients(
             "education": rng.choice(EDUCATION),
             "given_keys": given_keys,
             "family_keys": family_keys,
+            "search_keys": keys,
             "search_text": text,
             "created_at": created,
         }

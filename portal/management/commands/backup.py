@@ -8,12 +8,15 @@ import tarfile
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils import timezone
 
+from portal import crypto
 from portal.backup import DUMP, MANIFEST, MEDIA, BackupError, conninfo, find_client, libpq_env, server_major, sha256
+from portal.mfa import SECRET_KEYS, transform_secrets
 
 
 class Command(BaseCommand):
@@ -38,6 +41,8 @@ class Command(BaseCommand):
             pg_dump = find_client("pg_dump", major)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
+        # Before the dump: a value written meanwhile is under the current key, which is always listed.
+        field_keys = field_keys_in_use(options["database"])
         dump = target / DUMP
         result = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
             [str(pg_dump), "--format=custom", "--no-password", "--file", str(dump), conninfo(settings_dict)],
@@ -64,9 +69,42 @@ class Command(BaseCommand):
             "database": settings_dict["NAME"],
             "server_major": major,
             "pg_dump": str(pg_dump),
+            # The field keys the encrypted values were written with (portal.crypto key ids: the first 8 hex
+            # digits of each key's SHA-256). `restore` refuses while one of them is not in FIELD_ENCRYPTION_KEYS.
+            "field_keys": field_keys,
             "media": "included" if local_media else "object storage: back it up with its own versioning",
             "files": {name: {"sha256": sha256(path), "bytes": path.stat().st_size} for name, path in files.items()},
         }
         (target / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
         self.stdout.write(self.style.SUCCESS(f"Backup written to {target}"))
         return str(target)
+
+
+def field_keys_in_use(alias: str) -> list[str]:
+    """The ids of the field keys the database's encrypted values were written with, and the current key's.
+
+    Each stored value names its key (``enc:v1:<key id>:…``), so nothing is decrypted: one DISTINCT per encrypted
+    column, and the staff's second factors (a few hundred rows) read through allauth's model.
+    """
+    from allauth.mfa.models import Authenticator
+
+    found = {crypto.current_key_id()}
+    with connections[alias].cursor() as cursor:
+        for model in apps.get_models():
+            for field in model._meta.concrete_fields:
+                if isinstance(field, crypto.EncryptedTextField):
+                    cursor.execute(
+                        f'SELECT DISTINCT split_part("{field.column}", \':\', 3) FROM "{model._meta.db_table}" '  # noqa: S608 - names from the model
+                        f'WHERE "{field.column}" LIKE %s',
+                        [crypto.PREFIX + "%"],
+                    )
+                    found.update(row[0] for row in cursor.fetchall())
+
+    def note(stored: str) -> str:
+        if key_id := crypto.key_id_of(stored):
+            found.add(key_id)
+        return stored
+
+    for kind, data in Authenticator.objects.using(alias).filter(type__in=list(SECRET_KEYS)).values_list("type", "data"):
+        transform_secrets(kind, data, note)
+    return sorted(found)

@@ -6,7 +6,9 @@ Rotation without downtime:
    and still read the old one);
 2. run this command: it rewrites, in batches, every value still under an
    older key (confidential fields, and the second factors' secrets);
-3. remove the old key from FIELD_ENCRYPTION_KEYS and restart.
+3. remove the old key from FIELD_ENCRYPTION_KEYS and restart, but keep it (in the vault) as long as any
+   backup needs it: a backup made before the rotation holds values under the old key, and `manage.py restore`
+   refuses it until the key is back in FIELD_ENCRYPTION_KEYS (each backup's manifest lists its `field_keys`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.crypto import EncryptedTextField, current_key_id, decrypt
+from portal.crypto import _keys as configured_field_keys
 from portal.mfa import rotate_authenticator_secrets
 
 BATCH = 500
@@ -39,6 +42,13 @@ class Command(BaseCommand):
         # The second factors' secrets live inside allauth's JSON column, not in an EncryptedTextField.
         factors = rotate_authenticator_secrets(batch_size=options["batch_size"])
         self.stdout.write(f"re-encrypted {total} value(s) and {factors} second factor(s) under key {current}")
+        older = [key_id for key_id, _fernet in configured_field_keys() if key_id != current]
+        if older:
+            self.stderr.write(
+                f"Keep the older key(s) {', '.join(older)} in a safe place as long as any backup needs them: backups "
+                "made before this rotation hold values under them, and restore refuses a backup whose key is "
+                "missing (its manifest lists field_keys). You may now remove them from FIELD_ENCRYPTION_KEYS."
+            )
 
     def rotate(self, model: Any, field: EncryptedTextField, current: str, batch_size: int) -> int:
         column = field.column

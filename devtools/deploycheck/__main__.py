@@ -1,0 +1,7 @@
+"""`python -m devtools.deploycheck [--keep] [--verbose]`."""
+
+import sys
+
+from devtools.deploycheck.check import main
+
+sys.exit(main())

@@ -1,0 +1,200 @@
+"""Names as clients are registered, and the Latin spellings counsellors type to find them (issue #18).
+
+Each target is stored in the script the person is registered in: Arabic only, Urdu only, Latin (West African,
+Albanian, Indonesian, Serbian Latin) or Serbian Cyrillic. `VARIANTS` are what someone types: the usual
+romanisations (articles apart, attached or left out; ج as j/g/dj, خ as kh/h/x, ق as q/k/g; doubled letters;
+vowels; ou/u, ee/i, oo/u; diacritics left out; old Indonesian spellings). The distractors share first names
+and family names with the targets (several Muhammads, Khadijas, Jovanovićs...) in the same centre.
+"""
+
+from __future__ import annotations
+
+# (given name, family name, name in own script) as registered; the script is that of the registration.
+Target = tuple[str, str, str]
+
+TARGETS: dict[str, Target] = {
+    # Arabic script only
+    "zahrani": ("خديجة", "الزهراني", "خديجة الزهراني"),
+    "nasir": ("محمد", "ناصر", "محمد ناصر"),
+    "hasan": ("محمد", "حسن", "محمد حسن"),
+    "sharif": ("محمد", "الشريف", "محمد الشريف"),
+    "qahtani": ("عبد الرحمن", "القحطاني", "عبد الرحمن القحطاني"),
+    "jaburi": ("يوسف", "الجبوري", "يوسف الجبوري"),
+    "abdelnasser": ("جمال", "عبد الناصر", "جمال عبد الناصر"),
+    "omari": ("خالد", "العمري", "خالد العمري"),
+    "tounsi": ("قاسم", "التونسي", "قاسم التونسي"),
+    "bouzid": ("عائشة", "بوزيد", "عائشة بوزيد"),
+    "haddad": ("فاطمة", "حداد", "فاطمة حداد"),
+    "saleh": ("عثمان", "صالح", "عثمان صالح"),
+    "qurashi": ("زينب", "القرشي", "زينب القرشي"),
+    "khatib": ("مصطفى", "الخطيب", "مصطفى الخطيب"),
+    "suhail": ("سهيل", "الدوسري", "سهيل الدوسري"),
+    # Urdu script only
+    "chaudhry": ("عمران", "چوہدری", "عمران چوہدری"),
+    "qureshi": ("عائشہ", "قریشی", "عائشہ قریشی"),
+    "butt": ("محمد", "بٹ", "محمد بٹ"),
+    "sheikh": ("بلال", "شیخ", "بلال شیخ"),
+    "malik": ("صائمہ", "ملک", "صائمہ ملک"),
+    "kamran": ("کامران", "خان", "کامران خان"),
+    "awan": ("فاطمہ", "اعوان", "فاطمہ اعوان"),
+    "mirza": ("نادیہ", "مرزا", "نادیہ مرزا"),
+    "ziaulhaq": ("ضیاء", "الحق", "ضیاء الحق"),
+    # West African, Latin
+    "ndiaye": ("Aminata", "N'Diaye", ""),
+    "adeyemi": ("Oluwaseun", "Adeyemi", ""),
+    "diallo": ("Mamadou", "Diallo", ""),
+    "sow": ("Ousmane", "Sow", ""),
+    "ceesay": ("Fatou", "Ceesay", ""),
+    "jallow": ("Modou", "Jallow", ""),
+    "mensah": ("Kwame", "Mensah", ""),
+    "mbaye": ("Ndèye", "Mbaye", ""),
+    # Serbian, Cyrillic and Latin; Albanian
+    "petrovic": ("Ђорђе", "Петровић", "Ђорђе Петровић"),
+    "jovanovic": ("Љубица", "Јовановић", "Љубица Јовановић"),
+    "djukic": ("Милош", "Ђукић", "Милош Ђукић"),
+    "sarovic": ("Жељко", "Шаровић", "Жељко Шаровић"),
+    "colic": ("Dragana", "Čolić", ""),
+    "krasniqi": ("Gëzim", "Krasniqi", ""),
+    "hoxha": ("Arbër", "Hoxha", ""),
+    "cela": ("Valbona", "Çela", ""),
+    "shehu": ("Fatmir", "Shehu", ""),
+    # Indonesian, old and new spellings
+    "tjahjono": ("Soedjatmiko", "Tjahjono", ""),
+    "susilo": ("Joko", "Susilo", ""),
+    "nurhaliza": ("Siti", "Nurhaliza", ""),
+    "achmad": ("Achmad", "Soekarno", ""),
+    "sartika": ("Dewi", "Sartika", ""),
+}
+
+VARIANTS: dict[str, list[str]] = {
+    "zahrani": [
+        "Khadija Zahrani",
+        "Khadija Al Zahrani",
+        "Zahrani",
+        "Khadiga",
+        "Khadidja",
+        "Khadija Alzahrani",
+        "Khadeeja el-Zahrani",
+        "Khadija Az-Zahrani",
+        "Al-Zahrani Khadija",
+        "Hadija Zahrany",
+    ],
+    "nasir": ["Muhammad Nasir", "Mohamed Nasser", "Mohammed Naser", "Mohamad Nasr", "Muhammed Nassir"],
+    "hasan": ["Muhammad Hasan", "Mohamed Hassan", "Mohammad Hassan", "Mohamed Hasan"],
+    "sharif": ["Mohamed Cherif", "Muhammad Al-Sharif", "Mohammed Ash-Sharif", "Mohamed Sharif", "Muhammad Elsharif"],
+    "qahtani": [
+        "Abdulrahman Qahtani",
+        "Abdul Rahman Al-Qahtani",
+        "Abdelrahman Kahtani",
+        "Abd al-Rahman al-Qahtani",
+        "Abdurrahman Alqahtani",
+    ],
+    "jaburi": ["Yusuf Al Jaburi", "Youssef Jubouri", "Yousef Al-Jubouri", "Yusef Aljaburi", "Yoosuf Juburi"],
+    "abdelnasser": ["Gamal Abdel Nasser", "Jamal Abdul Nasir", "Djamel Abdelnasser", "Jamal Abdennasser"],
+    "omari": ["Khalid Omari", "Khaled Al-Omari", "Halid Alomari", "Xalid el Omari", "Khaled Elomari"],
+    "tounsi": ["Qasim Tounsi", "Kasim Ettounsi", "Gasim Al-Tunisi", "Qassem Tunsi", "Qasem Et-Tounsi"],
+    "bouzid": ["Aisha Bouzid", "Aicha Bouzid", "Ayesha Bouzeid", "Aischa Buzid", "Aïcha Bouzid"],
+    "haddad": ["Fatima Haddad", "Fatma Hadad", "Fatimah Al Haddad", "Fatmeh Haddad", "Faatima Hadaad"],
+    "saleh": ["Othman Saleh", "Osman Salih", "Uthman Saleh", "Usman Salih"],
+    "qurashi": ["Zainab Qureshi", "Zeinab Al-Qurashi", "Zaynab Kurashi", "Zainab Gurashi", "Zeynab Qourashi"],
+    "khatib": ["Mostafa El Khatib", "Mustafa Khatib", "Moustafa Al-Khateeb", "Mustafa Hatib", "Mustapha Alkhatib"],
+    "suhail": ["Suhail Al Dosari", "Suhayl Dossary", "Sohail Aldosari", "Souhail Ad-Dawsari"],
+    "chaudhry": ["Imran Chaudhry", "Imran Chaudhary", "Imraan Choudhry", "Imran Chaudri", "Imran Chowdhury"],
+    "qureshi": ["Ayesha Qureshi", "Aisha Qureshy", "Aysha Kureshi", "Ayesha Quraishi", "Aishah Qureshi"],
+    "butt": ["Muhammad Butt", "Mohammad But", "Muhammed Butt", "Mohd Butt"],
+    "sheikh": ["Bilal Sheikh", "Bilal Shaikh", "Belal Sheik", "Bilaal Shaykh"],
+    "malik": ["Saima Malik", "Saema Malick", "Saima Malek", "Sayma Malik"],
+    "kamran": ["Kamran Khan", "Kamraan Khan", "Kamran Khan", "Kamran Xan"],
+    "awan": ["Fatima Awan", "Fatimah Awaan", "Fatma Awan", "Fatima Avan"],
+    "mirza": ["Nadia Mirza", "Nadiya Mirza", "Naadia Mirzah", "Nadia Merza"],
+    "ziaulhaq": ["Zia ul Haq", "Ziaul Haq", "Zia-ul-Haque", "Ziya Ul Hak", "Zia Al Haq"],
+    "ndiaye": ["Aminata Ndiaye", "Aminata N Diaye", "Aminatta Ndiay", "Aminata N'Diaye", "Aminata Ndiaya"],
+    "adeyemi": ["Oluwaseun Adeyemi", "Oluwasheun Adeyemi", "Oluwaseun Adeyemy", "Olúwaṣeun Adéyẹmí", "Oluseun Adeyemi"],
+    "diallo": ["Mamadu Diallo", "Mamadou Dialo", "Mamodou Diallo", "Mamadou Djallo"],
+    "sow": ["Ousmane Sow", "Usmane Sow", "Ousman Sow", "Usman Sowe"],
+    "ceesay": ["Fatou Cisse", "Fatu Ceesay", "Fatou Ceesey", "Fatou Sisay"],
+    "jallow": ["Modu Jallow", "Modou Jalow", "Moodou Jallo", "Modou Jallo"],
+    "mensah": ["Kwame Mensa", "Kwamé Mensah", "Kwami Mensah", "Kwame Menssah"],
+    "mbaye": ["Ndeye Mbaye", "N'Deye M'Baye", "Ndey Mbay", "Ndeye M Baye"],
+    "petrovic": ["Djordje Petrovic", "Đorđe Petrović", "Djordje Petrovich", "Dorđe Petrović", "Djordje Petrowitsch"],
+    "jovanovic": ["Ljubica Jovanovic", "Ljubica Jovanović", "Ljubitsa Jovanovich", "Lyubica Yovanovic"],
+    "djukic": ["Milos Djukic", "Miloš Đukić", "Milosh Djukich", "Milos Dukic"],
+    "sarovic": ["Zeljko Sarovic", "Željko Šarović", "Zheljko Sharovic", "Zeljko Scharowitsch"],
+    "colic": ["Dragana Colic", "Dragana Cholich", "Dragana Čolić", "Dragana Tcholitch"],
+    "krasniqi": ["Gezim Krasniqi", "Gëzim Krasniqi", "Gezim Krasnici", "Gezim Krasnichi"],
+    "hoxha": ["Arber Hoxha", "Arbër Hoxha", "Arber Hodja", "Arbr Hoxa"],
+    "cela": ["Valbona Cela", "Valbona Chela", "Valbona Çela", "Valbone Cela"],
+    "shehu": ["Fatmir Shehu", "Fatmir Sehu", "Fatmiri Shehu", "Fatmir Scheu"],
+    "tjahjono": ["Sujatmiko Cahyono", "Soedjatmiko Tjahjono", "Sujatmiko Tjahyono", "Soejatmiko Cahjono"],
+    "susilo": ["Djoko Soesilo", "Joko Susilo", "Djoko Susilo", "Joko Soesilo"],
+    "nurhaliza": ["Siti Noerhaliza", "Siti Nurhalizah", "Sitti Nurhaliza", "Siti Nur Haliza"],
+    "achmad": ["Ahmad Sukarno", "Achmad Soekarno", "Ahmad Soekarno", "Akhmad Sukarno"],
+    "sartika": ["Dewi Sartika", "Dewie Sartika", "Dewi Sartikah", "Devi Sartika"],
+}
+
+# Other clients of the same centre who share a first name or a family name with a target (same script).
+DISTRACTORS: list[Target] = [
+    ("خديجة", "العمري", "خديجة العمري"),
+    ("Khadija", "Haddad", ""),
+    ("محمد", "أحمد", "محمد أحمد"),
+    ("محمد", "علي", "محمد علي"),
+    ("Mohamed", "Haddad", ""),
+    ("محمد", "عثمان", "محمد عثمان"),
+    ("Mohammed", "Saleh", ""),
+    ("محمد", "الزهراني", "محمد الزهراني"),
+    ("Muhammad", "Hussain", ""),
+    ("Muhammad", "Nasri", ""),
+    ("فاطمة", "العمري", "فاطمة العمري"),
+    ("Fatima", "Saleh", ""),
+    ("يوسف", "حداد", "يوسف حداد"),
+    ("خالد", "الجبوري", "خالد الجبوري"),
+    ("Khaled", "Mansour", ""),
+    ("عائشة", "الخطيب", "عائشة الخطيب"),
+    ("زينب", "حداد", "زينب حداد"),
+    ("مصطفى", "الشريف", "مصطفى الشريف"),
+    ("قاسم", "بوزيد", "قاسم بوزيد"),
+    ("جمال", "الزهراني", "جمال الزهراني"),
+    ("عبد الله", "القحطاني", "عبد الله القحطاني"),
+    ("عثمان", "التونسي", "عثمان التونسي"),
+    ("سعيد", "الدوسري", "سعيد الدوسري"),
+    # Urdu
+    ("محمد", "خان", "محمد خان"),
+    ("عمران", "خان", "عمران خان"),
+    ("عمران", "ملک", "عمران ملک"),
+    ("عائشہ", "خان", "عائشہ خان"),
+    ("فاطمہ", "خان", "فاطمہ خان"),
+    ("بلال", "خان", "بلال خان"),
+    ("صائمہ", "قریشی", "صائمہ قریشی"),
+    ("نادیہ", "ملک", "نادیہ ملک"),
+    ("کامران", "ملک", "کامران ملک"),
+    ("محمد", "اعوان", "محمد اعوان"),
+    ("Muhammad", "Butt", ""),  # the same name in Latin letters: a namesake, not the target
+    # West African
+    ("Aminata", "Diallo", ""),
+    ("Mamadou", "Ndiaye", ""),
+    ("Fatou", "Diallo", ""),
+    ("Ousmane", "Ceesay", ""),
+    ("Modou", "Sow", ""),
+    ("Kwame", "Owusu", ""),
+    ("Ama", "Mensah", ""),
+    ("Oluwaseun", "Okafor", ""),
+    # Balkan
+    ("Ђорђе", "Јовановић", "Ђорђе Јовановић"),
+    ("Милош", "Петровић", "Милош Петровић"),
+    ("Љубица", "Ђукић", "Љубица Ђукић"),
+    ("Dragana", "Petrović", ""),
+    ("Gëzim", "Hoxha", ""),
+    ("Arbër", "Krasniqi", ""),
+    ("Valbona", "Shehu", ""),
+    ("Fatmir", "Çela", ""),
+    # Indonesian
+    ("Joko", "Widodo", ""),
+    ("Siti", "Rahayu", ""),
+    ("Dewi", "Susilo", ""),
+    ("Achmad", "Sartika", ""),
+]
+
+
+def pairs() -> list[tuple[str, str]]:
+    """Every (target key, typed variant)."""
+    return [(key, variant) for key, variants in VARIANTS.items() for variant in variants]
