@@ -266,6 +266,7 @@ def test_data_subject_export_pdf_isolates_every_value(db: None, manager, centre_
     _mixed_data()
     case.client.refresh_from_db()
     printed: list[str] = []
+
     def keep_html(html: str) -> bytes:
         printed.append(html)
         return b"%PDF"
