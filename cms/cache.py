@@ -2,7 +2,8 @@
 
 What is cached: the 200 responses of Wagtail's page serving (the language home, information, country,
 centre and opportunities pages) for visitors who are not signed in and have no messages waiting, keyed
-by the full path (with the query string, so the opportunities filters are separate) and the language.
+by the full path (with the query string, so the opportunities filters are separate), the language and the
+time zone the visitor's browser reported (the opportunities page shows a fair's time in it too).
 
 CSRF: every page carries CSRF tokens (the language switch, the appointment form of centre pages). The
 tokens stay: the stored copy holds a placeholder, and each visitor gets fresh tokens for their own
@@ -44,6 +45,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CsrfViewMiddleware, get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language, get_language_from_path
+
+from portal.timezones import browser_zone
 
 GENERATION_KEY = "cms:pagecache:generation"
 MARKER_HEADER = "X-Page-Cache"
@@ -143,7 +146,7 @@ def purge_all(**kwargs: Any) -> None:
 
 def _key(request: HttpRequest, language: str | None = None) -> str:
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"cms:page:{language or get_language()}:{digest}"
+    return f"cms:page:{language or get_language()}:{browser_zone(request)}:{digest}"
 
 
 def _eligible(request: HttpRequest) -> bool:

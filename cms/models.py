@@ -23,6 +23,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from cms.blocks import InformationStreamBlock, NewsStreamBlock
 from cms.links import page_url
+from cms.untranslated import fallback_parts
 
 
 class Topic(models.TextChoices):
@@ -64,6 +65,8 @@ class SitePage(Page):
         context["alternates"] = self.alternates(request)
         context["canonical_url"] = page_url(self, request)
         context["source_locale_code"] = settings.LANGUAGE_CODE
+        # Parts still in the source language, marked by the templates (cms/untranslated.py).
+        context["fallback"] = fallback_parts(self, preview=bool(getattr(request, "is_preview", False)))
         return context
 
 
@@ -223,6 +226,7 @@ class OpportunitiesPage(SitePage):
         filters = OpportunityFilters.from_query(request.GET)
         context["filters"] = filters
         context["opportunities"] = list_opportunities(filters=filters)
+        context["now"] = timezone.now()  # a fair whose registration has not opened yet says when it opens
         return context
 
 

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, NotRequired, TypedDict
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import models
+from django.db.models import OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,8 +23,9 @@ from wagtail.models import Page
 from cms.links import page_url
 from jobfairs.models import FairFormat, FairStatus, JobFair, Vacancy
 from jobfairs.selectors import list_public_fairs, list_public_vacancies
+from portal.access import get_visible_or_404
 from portal.models import Country
-from referrals.models import Delivery, Service, ServiceCategory
+from referrals.models import Delivery, Service, ServiceAtLocation, ServiceCategory
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -89,6 +92,11 @@ class OpportunityFilters:
         )
 
     @property
+    def is_active(self) -> bool:
+        """Whether any filter is set (the page then offers to clear them)."""
+        return bool(self.country or self.category or self.language or self.mode)
+
+    @property
     def shows_jobs(self) -> bool:
         # Fairs and vacancies have no service category: they belong to "job placement" (or to no filter).
         return self.category in ("", ServiceCategory.JOB_PLACEMENT)
@@ -103,15 +111,38 @@ class Opportunities:
     categories: list[tuple[str, StrOrPromise]] = field(default_factory=list)
     languages: list[tuple[str, str]] = field(default_factory=list)
     modes: list[tuple[str, StrOrPromise]] = field(default_factory=list)
+    # Whether a kind has more rows than the page shows (the filters narrow it down).
+    more_services: bool = False
+    more_fairs: bool = False
+    more_vacancies: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.services or self.fairs or self.vacancies)
+
+
+def _with_places(services: QuerySet[Service]) -> QuerySet[Service]:
+    """Each service with `cities`: the towns of its locations, sorted, in the same query (no query per row)."""
+    cities = (
+        ServiceAtLocation.objects.filter(service_id=OuterRef("pk"))
+        .order_by("location__city")
+        .values("location__city")
+        .distinct()
+    )
+    return services.annotate(cities=ArraySubquery(cities))
 
 
 def list_live_services(*, filters: OpportunityFilters) -> QuerySet[Service]:
-    """Published, active services whose application deadline has not passed (or that have none)."""
+    """Published, active services whose application deadline has not passed (or that have none).
+
+    With a country: the services of that country and those of other countries that serve it too
+    (`areas_served`, e.g. an online course offered from Germany to every partner country).
+    """
     services = (
         Service.objects.filter(is_published=True, is_active=True)
         .filter(Q(application_deadline__isnull=True) | Q(application_deadline__gte=timezone.localdate()))
         .select_related("organization", "country")
-        .order_by("application_deadline", "name")
+        .order_by("application_deadline", "name", "pk")
     )
     if filters.country:
         services = services.filter(Q(country_id=filters.country) | Q(areas_served__contains=[filters.country]))
@@ -123,12 +154,12 @@ def list_live_services(*, filters: OpportunityFilters) -> QuerySet[Service]:
         services = services.filter(delivery__in=[Delivery.ONLINE, Delivery.HYBRID])
     elif filters.mode == Mode.ON_SITE:
         services = services.filter(delivery__in=[Delivery.IN_PERSON, Delivery.HYBRID])
-    return services
+    return _with_places(services)
 
 
 def list_upcoming_fairs(*, filters: OpportunityFilters) -> QuerySet[JobFair]:
     """Published fairs that have not ended (closed ones stay on the job fairs pages, not here)."""
-    fairs = list_public_fairs(country=filters.country).filter(status=FairStatus.PUBLISHED).order_by("starts_at")
+    fairs = list_public_fairs(country=filters.country).filter(status=FairStatus.PUBLISHED).order_by("starts_at", "pk")
     if filters.language:
         fairs = fairs.filter(languages__contains=[filters.language])
     if filters.mode == Mode.ONLINE:
@@ -139,8 +170,8 @@ def list_upcoming_fairs(*, filters: OpportunityFilters) -> QuerySet[JobFair]:
 
 
 def list_open_vacancies(*, filters: OpportunityFilters) -> QuerySet[Vacancy]:
-    """Published, still open vacancies of verified employers."""
-    vacancies = list_public_vacancies()
+    """Published, still open vacancies of verified employers, closing soonest first."""
+    vacancies = list_public_vacancies().order_by("valid_through", "-date_posted", "pk")
     if filters.country:
         vacancies = vacancies.filter(country_id=filters.country)
     if filters.language:
@@ -152,17 +183,60 @@ def list_open_vacancies(*, filters: OpportunityFilters) -> QuerySet[Vacancy]:
     return vacancies
 
 
+def _first[Row: models.Model](rows: QuerySet[Row]) -> tuple[list[Row], bool]:
+    """The first OPPORTUNITY_LIMIT rows, and whether there are more (one query: one row more is read)."""
+    found = list(rows[: OPPORTUNITY_LIMIT + 1])
+    return found[:OPPORTUNITY_LIMIT], len(found) > OPPORTUNITY_LIMIT
+
+
 def list_opportunities(*, filters: OpportunityFilters) -> Opportunities:
-    """Everything the opportunities page shows: a fixed number of queries whatever the number of rows."""
+    """Everything the opportunities page shows: a fixed number of queries whatever the number of rows.
+
+    One query per kind (services with their organisation, country and towns; fairs with their country
+    and number of employers; vacancies with their employer and country) and one for the countries.
+    Fairs and vacancies are left out (no query) when the topic is not about jobs.
+    """
+    services, more_services = _first(list_live_services(filters=filters))
+    fairs, more_fairs = _first(list_upcoming_fairs(filters=filters)) if filters.shows_jobs else ([], False)
+    vacancies, more_vacancies = _first(list_open_vacancies(filters=filters)) if filters.shows_jobs else ([], False)
     return Opportunities(
-        services=list(list_live_services(filters=filters)[:OPPORTUNITY_LIMIT]),
-        fairs=list(list_upcoming_fairs(filters=filters)[:OPPORTUNITY_LIMIT]) if filters.shows_jobs else [],
-        vacancies=list(list_open_vacancies(filters=filters)[:OPPORTUNITY_LIMIT]) if filters.shows_jobs else [],
+        services=services,
+        fairs=fairs,
+        vacancies=vacancies,
         countries=list(Country.objects.filter(is_partner_country=True)),
         categories=list(ServiceCategory.choices),
         languages=language_names(code for code, _name in settings.LANGUAGES),
         modes=list(Mode.choices),
+        more_services=more_services,
+        more_fairs=more_fairs,
+        more_vacancies=more_vacancies,
     )
+
+
+def get_public_service(*, public_id: UUID) -> Service:
+    """A service the public may see (published and active; its deadline may have passed), with its
+    organisation, country and locations. Anything else is 404, as an unknown id is."""
+    services = (
+        Service.objects.filter(is_published=True, is_active=True)
+        .select_related("organization", "country")
+        .prefetch_related("locations")
+    )
+    service: Service = get_visible_or_404(services, public_id=public_id)
+    return service
+
+
+def opportunities_page_url(*, request: HttpRequest | None = None) -> str | None:
+    """The address of the live opportunities page in the active language (one query), or None without one."""
+    from wagtail.models import Locale
+
+    from cms.models import OpportunitiesPage
+
+    try:
+        locale = Locale.get_active()
+    except Locale.DoesNotExist:  # the information site is not set up (no locales yet): no page to link to
+        return None
+    page = OpportunitiesPage.objects.live().public().filter(locale=locale).order_by("path").first()
+    return page_url(page, request) if page is not None else None
 
 
 @dataclass

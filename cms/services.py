@@ -21,13 +21,16 @@ def editor_group_name(country: Country) -> str:
 
 @transaction.atomic  # not durable: also part of sync_editor_group and of Wagtail's publishing (wagtail_hooks)
 def grant_editor_access(*, country: Country) -> Group:
-    """Give the editors' group of `country` add/change/publish on every CountryPage of it (in all locales)
-    and access to the Wagtail admin. Idempotent: run it again after new translations are made.
+    """Give the editors' group of `country` add/change/publish on every CountryPage of it (in all locales),
+    access to the Wagtail admin and wagtail-localize's submit/sync permission (limited to those pages by
+    cms/translation_access.py). Idempotent: run it again after new translations are made.
     Side effect: one audit line when a permission was added."""
     from cms.models import CountryPage
+    from cms.translation_access import submit_translation_permission
 
     group, _created = Group.objects.get_or_create(name=editor_group_name(country))
     group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    group.permissions.add(submit_translation_permission())
     permissions = list(
         Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=EDITOR_PAGE_PERMISSIONS)
     )

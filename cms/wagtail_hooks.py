@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import URLPattern
+from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.staticfiles import versioned_static
 from wagtail.snippets.models import register_snippet
 
 from cms.cache import mark_cacheable
@@ -19,6 +22,20 @@ def grant_editors_on_new_country_page(request: Any, page: Any) -> None:
     specific = page.specific
     if isinstance(specific, CountryPage):
         grant_editor_access(country=specific.country)
+
+
+@hooks.register("register_admin_urls", order=-1)  # before wagtail-localize's views at the same paths
+def guarded_translation_urls() -> list[URLPattern]:
+    """Submit and sync translations only for pages the user may edit (see cms/translation_access.py)."""
+    from cms.translation_access import urls
+
+    return urls()
+
+
+@hooks.register("insert_editor_js")
+def translation_editor_direction() -> str:
+    """Right-to-left text boxes when translating into Arabic or Urdu (cms/static/cms/translation_editor.js)."""
+    return format_html('<script src="{}"></script>', versioned_static("cms/translation_editor.js"))
 
 
 register_snippet(HelpContact)

@@ -5,15 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
 
 from counselling.models import FollowUp, FollowUpReminder, Session
 from portal.access import unscoped
+from portal.emails import Recipient, send_email, site_link
 from portal.models import User
 
 
@@ -54,18 +50,17 @@ def send_follow_up_reminders(*, today: dt.date) -> int:
 def _send(user: User, items: list[FollowUp], today: dt.date) -> None:
     # The template gets a due date and a client code per follow-up, never the follow-up: its title is free
     # text (often copied from a session's next steps) and e-mail leaves the centre's systems.
-    rows = [{"due_on": item.due_on, "code": item.case.client.code} for item in items]
-    with translation.override(user.preferred_language):
-        context = {
-            "user": user,
-            "items": rows,
-            "today": today,
-            "overdue": sum(1 for item in items if item.due_on < today),
-            "link": settings.SITE_URL + reverse("counselling:follow-up-list"),
-        }
-        subject = render_to_string("counselling/email/reminder_subject.txt", context).strip()
-        body = render_to_string("counselling/email/reminder_body.txt", context)
-    send_mail(subject, body, None, [user.email])
+    # One digest per counsellor and run, the most overdue first (`items` come ordered by due date).
+    rows = [{"due_on": item.due_on, "code": item.case.client.code, "overdue": item.due_on < today} for item in items]
+    recipient = Recipient.of(user)
+    context = {
+        "user": user,
+        "items": rows,
+        "today": today,
+        "overdue": sum(1 for item in items if item.due_on < today),
+        "link": site_link("counselling:follow-up-list", recipient.lang),
+    }
+    send_email("counselling/email/reminder", recipient=recipient, context=context)
 
 
 def send_session_notice(*, session_id: int) -> int:
@@ -78,15 +73,13 @@ def send_session_notice(*, session_id: int) -> int:
     user = session.case.counsellor
     if user is None or not user.is_active or user.pk == session.counsellor_id:
         return 0
-    with translation.override(user.preferred_language):
-        # Codes and names of staff only: the session itself (its notes) never reaches the template.
-        context = {
-            "user": user,
-            "session": {"code": session.case.client.code, "colleague": session.counsellor.get_short_name()},
-            "link": settings.SITE_URL
-            + reverse("counselling:case-detail", kwargs={"public_id": session.case.public_id}),
-        }
-        subject = render_to_string("counselling/email/session_notice_subject.txt", context).strip()
-        body = render_to_string("counselling/email/session_notice_body.txt", context)
-    send_mail(subject, body, None, [user.email])
-    return 1
+    recipient = Recipient.of(user)
+    # Codes and names of staff only: the session itself (its notes) never reaches the template.
+    context = {
+        "user": user,
+        "session": {"code": session.case.client.code, "colleague": session.counsellor.get_short_name()},
+        "link": site_link("counselling:case-detail", recipient.lang, public_id=session.case.public_id),
+    }
+    return send_email(
+        "counselling/email/session_notice", recipient=recipient, context=context, centre=session.case.centre
+    )

@@ -53,3 +53,7 @@ class JobfairsAudit(models.TextChoices):
     BOOKING_CREATED = "jobfairs.booking.created", pgettext_lazy("audit action", "Meeting booked")
     BOOKING_CANCELLED = "jobfairs.booking.cancelled", pgettext_lazy("audit action", "Meeting booking cancelled")
     CANDIDATE_VIEWED = "jobfairs.candidate.viewed", pgettext_lazy("audit action", "Candidate viewed by an employer")
+    CANDIDATE_CV_DOWNLOADED = (
+        "jobfairs.candidate.cv_downloaded",
+        pgettext_lazy("audit action", "Candidate's CV downloaded by an employer"),
+    )

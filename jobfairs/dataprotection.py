@@ -65,6 +65,7 @@ ERASURE_KEEPS: dict[str, frozenset[str]] = {
             "status",
             "consent_given_at",
             "consent_withdrawn_at",
+            "consent_wording",
             "check_in_code",
             # What the candidate declared for the fair's statistics when they are no client of a centre.
             "declared_sex",

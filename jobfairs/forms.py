@@ -58,7 +58,11 @@ class RegistrationForm(SafeTextMixin, forms.Form):
     """Registration of a returnee; one text field per question the fair asks."""
 
     share_profile = forms.BooleanField(
-        label=_("I agree that the employers of this fair may see my name, e-mail and profile."),
+        # The wording CONSENT_WORDING records (jobfairs.models.candidates): change both together.
+        label=_(
+            "I agree that the employers of this fair may see my name, phone number, e-mail address, skills, "
+            "languages and CV."
+        ),
         help_text=_("Optional. Without it, employers only learn how many people registered. You can withdraw it."),
         required=False,
     )

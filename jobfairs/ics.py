@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from jobfairs.models import Booking
+from jobfairs.models import Booking, JobFair
 from portal.timezones import zone_label
 
 CRLF = "\r\n"
@@ -78,4 +78,33 @@ def booking_ics(booking: Booking, *, summary: str, description: str = "") -> str
     if booking.status == "cancelled":
         lines.append("STATUS:CANCELLED")
     lines += ["END:VEVENT", "END:VCALENDAR"]
+    return CRLF.join(folded for line in lines for folded in _fold(line)) + CRLF
+
+
+def fair_ics(fair: JobFair) -> str:
+    """The calendar file of a whole fair (a confirmed registration): its translated title, venue or online
+    link, and the fair's page; the title in the active language."""
+    from portal.site_url import absolute_url
+
+    url = absolute_url(reverse("jobfairs:fair-detail", kwargs={"public_id": fair.public_id}))
+    start = formats.date_format(timezone.localtime(fair.starts_at, fair.zone), "DATETIME_FORMAT")
+    description = f"{fair.localized_title}\n{_('Starts:')} {start} ({zone_label(fair.zone, fair.starts_at)})"
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Counselling portal//Job fairs//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:{fair.public_id}@jobfairs.portal",
+        f"DTSTAMP:{_utc(timezone.now())}",
+        f"DTSTART:{_utc(fair.starts_at)}",
+        f"DTEND:{_utc(fair.ends_at)}",
+        f"SUMMARY:{_escape(fair.localized_title)}",
+        f"LOCATION:{_escape(fair.venue or fair.online_url)}",
+        f"URL:{url}",
+        f"DESCRIPTION:{_escape(description)}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
     return CRLF.join(folded for line in lines for folded in _fold(line)) + CRLF

@@ -16,7 +16,8 @@ def nav_items(access: Access) -> list[tuple[str, str]]:
         items.append((reverse("jobfairs:employer-dashboard"), _("Employer dashboard")))
     if access.has_role(Role.COUNSELLOR, Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR):
         items.append((reverse("jobfairs:fair-manage-list"), _("Manage job fairs")))
-    if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR):
+    if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.PROGRAMME_ANALYST):
         items.append((reverse("jobfairs:lessons"), _("Lessons learned")))
+    if access.has_role(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR):
         items.append((reverse("jobfairs:employer-vetting"), _("Employers")))
     return items

@@ -6,14 +6,12 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from jobfairs.ics import booking_ics
+from jobfairs.ics import booking_ics, fair_ics
 from jobfairs.models import (
     Booking,
     BookingStatus,
@@ -24,24 +22,31 @@ from jobfairs.models import (
     RegistrationStatus,
 )
 from portal.access import unscoped
+from portal.emails import Recipient, send_email
 from portal.models import Membership, User
-from portal.timezones import valid_zone, zone_name_for
+from portal.sms import send_sms
+from portal.timezones import valid_zone, zone_label, zone_name_for
 
 
 def _send(
     *, to: str, language: str, template: str, context: dict[str, Any], ics: Booking | None = None, zone: str = ""
 ) -> None:
-    """Render and send one e-mail in the recipient's language and time zone (`zone`; UTC when empty)."""
-    if not to:
-        return
-    with translation.override(language), timezone.override(valid_zone(zone)):
-        subject = render_to_string(f"jobfairs/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"jobfairs/email/{template}_body.txt", context)
-        message = EmailMessage(subject, body, None, [to])
-        if ics is not None:
-            summary = _("Meeting with %(employer)s") % {"employer": ics.slot.booth.employer.name}
-            message.attach("meeting.ics", booking_ics(ics, summary=summary), "text/calendar")
-    message.send()
+    """Render and send one e-mail in the recipient's language and time zone (`zone`; UTC when empty), from the
+    fair's first organising centre (portal/emails.py), with the meeting's calendar file (`ics`), or the fair's
+    for a confirmed place."""
+    fair = context.get("fair") or getattr(context.get("r"), "fair", None)
+    attachments: list[Any] = []
+    if ics is not None:
+        employer = ics.slot.booth.employer.name
+        summary = lambda: _("Meeting with %(employer)s") % {"employer": employer}  # noqa: E731 (in the reader's language)
+        attachments.append(lambda: ("meeting.ics", booking_ics(ics, summary=summary()), "text/calendar"))
+    elif fair is not None and template in ("registered", "promoted") and context["r"].status != "waitlisted":
+        attachments.append(lambda: ("job-fair.ics", fair_ics(fair), "text/calendar"))
+    centre = fair.centres.order_by("pk").first() if fair is not None else None
+    recipient = Recipient(email=to or "", language=language, zone=zone)
+    send_email(
+        f"jobfairs/email/{template}", recipient=recipient, context=context, centre=centre, attachments=attachments
+    )
 
 
 def _recipient(registration: Registration) -> tuple[str, str]:
@@ -79,7 +84,13 @@ def send_promotion_notice(*, registration_id: int) -> None:
     with unscoped():
         registration = Registration.objects.select_related("fair", "user", "client").get(pk=registration_id)
     to, language = _recipient(registration)
-    _send(to=to, language=language, template="promoted", context={"r": registration, "link": _my_link()})
+    _send(
+        to=to,
+        language=language,
+        template="promoted",
+        context={"r": registration, "link": _my_link()},
+        zone=_recipient_zone(registration),
+    )
 
 
 def send_booking_confirmation(*, booking_id: int) -> None:
@@ -89,7 +100,35 @@ def send_booking_confirmation(*, booking_id: int) -> None:
         ).get(pk=booking_id)
     to, language = _recipient(booking.registration)
     zone = _recipient_zone(booking.registration)
+    if confirmation_channel(booking.registration) == "sms":
+        _send_booking_sms(booking, language=language, zone=zone)
+        return
     _send(to=to, language=language, template="booked", context=_booking_context(booking), ics=booking, zone=zone)
+
+
+def confirmation_channel(registration: Registration) -> str:
+    """How notices about a candidate's meetings reach them: "email" to their address; "sms" to the verified
+    number of an account without one (signed up by phone); "" when there is neither."""
+    if _recipient(registration)[0]:
+        return "email"
+    if registration.user_id and registration.user.phone and registration.user.phone_verified:
+        return "sms"
+    return ""
+
+
+def _send_booking_sms(booking: Booking, *, language: str, zone: str) -> None:
+    """The booking confirmation as a text message, in the recipient's language and time zone: the time and
+    the link to their meetings, nothing about the person or the employer (the text passes a provider)."""
+    start = booking.slot.starts_at
+    with translation.override(language or settings.LANGUAGE_CODE):
+        body = _(
+            "Your meeting at the job fair is booked: %(time)s (%(zone)s). Your meetings and the calendar file: %(link)s"
+        ) % {
+            "time": formats.date_format(timezone.localtime(start, valid_zone(zone)), "DATETIME_FORMAT"),
+            "zone": zone_label(zone, start),
+            "link": _my_link(),
+        }
+    send_sms(to=booking.registration.user.phone, body=body)
 
 
 def _booking_context(booking: Booking) -> dict[str, Any]:

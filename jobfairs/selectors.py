@@ -12,17 +12,21 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     FloatField,
     IntegerField,
     OuterRef,
     Prefetch,
     QuerySet,
     Subquery,
+    Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from counselling.consent import active_consents
 from counselling.models import ConsentPurpose
@@ -48,6 +52,8 @@ from jobfairs.models import (
     shares_profile_q,
 )
 from portal.access import Access, Role, get_visible_or_404
+from portal.models import User
+from portal.phones import format_phone
 
 PUBLIC_PAGE = 20
 
@@ -267,6 +273,14 @@ def employer_dashboard(*, access: Access) -> EmployerDashboard:
         )
         .order_by("slot__starts_at")[:100]
     )
+    for booking in bookings:
+        # Known by the booth's code (`candidate_code`); by name only when shared (and the account has one).
+        registration = booking.registration
+        code = candidate_code(booth=booking.slot.booth, registration_public_id=registration.public_id)
+        name = ""
+        if booking.shared:  # type: ignore[attr-defined]  # annotated above
+            name = registration.user.full_name if registration.user_id else registration.client.display_name
+        booking.candidate_code, booking.candidate_name = code, name  # type: ignore[attr-defined]
     applications = list(
         Application.objects.visible_to(access)
         .filter(vacancy__employer=employer)
@@ -300,18 +314,136 @@ def get_employer_application(*, access: Access, public_id: UUID) -> Application:
     )
 
 
-def list_candidates(*, access: Access, booth: Booth) -> tuple[list[Registration], int]:
-    """The fair's candidates who agreed to share their profile (the scope lets nobody else through,
-    and nobody at all unless the booth is approved and the employer verified), and the number of
-    all registered candidates, which is all an employer learns about the others."""
-    shared = list(
-        Registration.objects.visible_to(access)
-        .filter(fair_id=booth.fair_id, status__in=ACTIVE_REGISTRATION)
-        .select_related("user", "client")
-        .order_by("created_at")
+def candidate_code(*, booth: Booth, registration_public_id: UUID) -> str:
+    """The pseudonymous code an employer knows a candidate by: stable for this booth, different at every
+    other booth (two employers cannot match their lists), and telling nothing about the person."""
+    digest = salted_hmac(
+        "jobfairs.candidate-code", f"{booth.public_id}:{registration_public_id}", algorithm="sha256"
+    ).hexdigest()
+    return digest[:8].upper()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One row of an employer's candidate list: what the candidate agreed to share, and nothing more.
+
+    Without consent, only `code` is set. With it: the name (blank when the account has none), the contact
+    the consent's wording covers (`Registration.consent_wording`; an e-mail only if there is one), skills,
+    languages and whether there is a CV to download (`get_candidate_cv`).
+    """
+
+    public_id: UUID
+    code: str
+    shared: bool
+    registration: Registration | None = None
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    phone_display: str = ""
+    skills: str = ""
+    languages: tuple[str, ...] = ()
+    has_cv: bool = False
+    status_label: str = ""
+
+
+@dataclass
+class CandidateList:
+    candidates: list[Candidate]
+    total: int
+    shared: int
+
+    @property
+    def shared_registrations(self) -> list[Registration]:
+        """The registrations whose personal data the page shows (for the employer's read lines)."""
+        return [c.registration for c in self.candidates if c.registration is not None]
+
+
+def _profile(user: User | None) -> object | None:
+    # The returnee's own profile (`cms.returnees`, a layer above): reached through the account's reverse
+    # relation, selected with the registration, never imported.
+    return getattr(user, "returnee_profile", None) if user is not None else None
+
+
+def _shared_candidate(booth: Booth, registration: Registration) -> Candidate:
+    code = candidate_code(booth=booth, registration_public_id=registration.public_id)
+    phone = ""
+    if registration.user_id:
+        user = registration.user
+        profile = _profile(user)
+        name, email = user.full_name, user.email or ""
+        if registration.shares_phone and user.phone and user.phone_verified:
+            phone = user.phone
+        skills = getattr(profile, "skills", "")
+        languages = tuple(getattr(profile, "languages", ()) or ())
+        has_cv = bool(getattr(profile, "cv", None))
+    else:
+        client = registration.client
+        name, email, phone = client.display_name, client.email, client.phone
+        skills, languages, has_cv = client.skills, tuple(client.languages or ()), False
+    return Candidate(
+        public_id=registration.public_id,
+        code=code,
+        shared=True,
+        registration=registration,
+        name=name,
+        email=email,
+        phone=phone,
+        phone_display=format_phone(phone),
+        skills=skills,
+        languages=languages,
+        has_cv=has_cv,
+        status_label=registration.get_status_display(),
     )
-    total = Registration._base_manager.filter(fair_id=booth.fair_id, status__in=ACTIVE_REGISTRATION).count()
-    return shared, total
+
+
+def list_candidates(*, access: Access, booth: Booth) -> CandidateList:
+    """The fair's candidates, in the order they registered, for the booth's employer. Two queries, whatever
+    their number.
+
+    Personal data comes only through the one door (`Registration.objects.visible_to`): the candidates who
+    agreed to share, and nobody at all unless the booth is approved and the employer verified. Everyone
+    else registered is a pseudonymous code (`candidate_code`), which is all an employer learns of them.
+    """
+    everyone = list(
+        Registration._base_manager.filter(fair_id=booth.fair_id, status__in=ACTIVE_REGISTRATION)
+        .order_by("created_at", "pk")
+        .values_list("pk", "public_id")
+    )
+    if not (booth.is_approved and booth.employer.is_verified):
+        return CandidateList(candidates=[], total=len(everyone), shared=0)
+    shared = {
+        registration.pk: registration
+        for registration in Registration.objects.visible_to(access)
+        .filter(fair_id=booth.fair_id, status__in=ACTIVE_REGISTRATION)
+        .select_related("user__returnee_profile", "client")
+    }
+    candidates = [
+        _shared_candidate(booth, shared[pk])
+        if pk in shared
+        else Candidate(
+            public_id=public_id, code=candidate_code(booth=booth, registration_public_id=public_id), shared=False
+        )
+        for pk, public_id in everyone
+    ]
+    return CandidateList(candidates=candidates, total=len(everyone), shared=len(shared))
+
+
+def get_candidate_cv(*, access: Access, booth: Booth, public_id: UUID) -> Registration:
+    """A candidate of the employer's own booth who shares their profile and has a CV; anything else is 404:
+    another employer's booth (`get_my_booth`), a booth not approved or an employer not verified, a candidate
+    who never agreed or withdrew (the scope lets them through no more), a registration of another fair, a
+    cancelled one, a client registered by a counsellor (whose documents stay at the centre), no CV."""
+    if not (booth.is_approved and booth.employer.is_verified):
+        raise Http404
+    registration = get_visible_or_404(
+        Registration.objects.visible_to(access)
+        .filter(fair_id=booth.fair_id, status__in=ACTIVE_REGISTRATION, user__isnull=False)
+        .select_related("user__returnee_profile"),
+        public_id=public_id,
+    )
+    if not getattr(_profile(registration.user), "cv", None):
+        raise Http404
+    return registration
 
 
 # --- Staff -------------------------------------------------------------------------------------
@@ -450,31 +582,174 @@ def fair_outcome(fair: JobFair) -> Outcome:
 
 
 @dataclass
+class SurveyAnswer:
+    """One survey's free-text answers, as shown: never who answered (no name, account or registration)."""
+
+    kind: str
+    satisfaction: int
+    what_worked: str
+    to_improve: str
+
+
+@dataclass
+class FormatAnswers:
+    """The free-text answers of the fairs of one format. ``hidden``: fewer than SMALL_CELL surveys answered
+    (suppressed views), so none is shown."""
+
+    label: str
+    answers: list[SurveyAnswer]
+    hidden: bool = False
+
+
+@dataclass
 class LessonsLearned:
     fairs: list[tuple[JobFair, Outcome]]
     by_format: list[Outcome]
     total: Outcome
+    answers: list[FormatAnswers]
+    # Eyes outside the organising centres (coordinators, analysts): counts shown with small-cell suppression
+    # (`shown`), answers only for formats with enough surveys.
+    suppressed: bool = False
+    shown: list[dict[str, str]] | None = None
+    shown_total: dict[str, str] | None = None
+
+    @property
+    def suppressed_rows(self) -> list[tuple[Outcome, dict[str, str]]]:
+        return list(zip(self.by_format, self.shown or [], strict=False))
+
+
+# Aggregates for eyes outside the organising centres follow the rules of reports/suppression.py (this layer
+# cannot import it): a count from 1 to 4 is "<5", a lone small cell of a table takes the next smallest with it
+# ("×"), every other count is rounded to the nearest 5; a rate is worked out from the exact counts, rounded to
+# the nearest 5 % and hidden when either side is small.
+SMALL_CELL = 5
+ROUND_TO = 5
+SMALL, COMPLEMENTARY, HIDDEN_RATE = "<5", "×", "—"
+# At most this many answers per format on the lessons-learned page (the most recent surveys).
+ANSWERS_PER_FORMAT = 100
+_COUNTED = ("registrations", "attended", "meetings", "applications", "hires", "survey_count")
+
+
+def _is_small(n: int) -> bool:
+    return 0 < n < SMALL_CELL
+
+
+def _rounded(n: int) -> str:
+    return str(ROUND_TO * ((n + ROUND_TO // 2) // ROUND_TO))
+
+
+def _suppress_column(total: int, counts: list[int]) -> tuple[str, list[str]]:
+    hidden = [_is_small(n) for n in counts]
+    if not _is_small(total) and sum(hidden) == 1:
+        others = [(n, i) for i, n in enumerate(counts) if n > 0 and not hidden[i]]
+        if others:
+            hidden[min(others)[1]] = True
+    cells = [
+        (SMALL if _is_small(n) else COMPLEMENTARY) if hide else _rounded(n)
+        for n, hide in zip(counts, hidden, strict=True)
+    ]
+    return (SMALL if _is_small(total) else _rounded(total)), cells
+
+
+def _suppressed_rate(part: int, whole: int) -> str:
+    if whole < SMALL_CELL or _is_small(part) or _is_small(whole - part):
+        return HIDDEN_RATE
+    return f"{ROUND_TO * round(100 * part / whole / ROUND_TO)} %"
+
+
+def _suppressed(rows: list[Outcome], total: Outcome) -> tuple[list[dict[str, str]], dict[str, str]]:
+    shown: list[dict[str, str]] = [{"fairs": str(row.fairs)} for row in rows]
+    shown_total = {"fairs": str(total.fairs)}
+    for name in _COUNTED:
+        column_total, cells = _suppress_column(getattr(total, name), [getattr(row, name) for row in rows])
+        shown_total[name] = column_total
+        for cell, row_shown in zip(cells, shown, strict=True):
+            row_shown[name] = cell
+    for outcome, row_shown in (*zip(rows, shown, strict=True), (total, shown_total)):
+        row_shown["attendance"] = _suppressed_rate(outcome.attended, outcome.registrations)
+        row_shown["problems"] = _suppressed_rate(outcome.problems, outcome.survey_count)
+        enough = outcome.survey_count >= SMALL_CELL and outcome.satisfaction is not None
+        row_shown["satisfaction"] = f"{outcome.satisfaction} / 5" if enough else HIDDEN_RATE
+    return shown, shown_total
+
+
+def _lessons_fairs(access: Access) -> QuerySet[JobFair]:
+    """Fairs that have taken place: every fair for an analyst, else those of the user's centres or countries.
+    ``own``: a fair of the user's centres or countries (shown fair by fair)."""
+    fairs = JobFair.objects.filter(starts_at__lte=timezone.now()).exclude(status=FairStatus.DRAFT)
+    staffed = JobFair.objects.staffed_by(access, Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR)
+    if access.has_role(Role.PROGRAMME_ANALYST):
+        return fairs.annotate(own=Exists(staffed.filter(pk=OuterRef("pk"))))
+    return fairs.filter(pk__in=staffed.values("pk")).annotate(own=Value(True))
 
 
 def lessons_learned(*, access: Access) -> LessonsLearned:
-    """Per fair and across fairs by format (virtual / hybrid / on-site), for the fairs in the user's scope
-    that have taken place. One query."""
-    fairs = list(
-        annotate_outcomes(
-            JobFair.objects.staffed_by(access, Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR)
-            .filter(starts_at__lte=timezone.now())
-            .exclude(status=FairStatus.DRAFT)
-            .select_related("country")
-            .order_by("-starts_at")
-        )
-    )
+    """Per fair and across fairs by format (virtual / hybrid / on-site), with the surveys' free-text answers by
+    format, for the fairs that have taken place in the user's scope. Two queries.
+
+    Managers see their centres' fairs as they are. Coordinators and analysts see the totals by format with
+    small-cell suppression, and the answers only of formats with enough surveys; fair by fair, everyone sees
+    only the fairs of their own centres or countries (an analyst none). Nobody sees who answered a survey.
+    """
+    suppressed = access.has_role(Role.COUNTRY_COORDINATOR, Role.PROGRAMME_ANALYST)
+    fairs = list(annotate_outcomes(_lessons_fairs(access).select_related("country").order_by("-starts_at")))
     rows = [(fair, fair_outcome(fair)) for fair in fairs]
     grouped: dict[str, Outcome] = {value: Outcome(label=str(label)) for value, label in FairFormat.choices}
     total = Outcome(label="")
     for fair, outcome in rows:
         for bucket in (grouped[fair.format], total):
             _add(bucket, outcome)
-    return LessonsLearned(fairs=rows, by_format=list(grouped.values()), total=total)
+    by_format = list(grouped.values())
+    lessons = LessonsLearned(
+        fairs=[(fair, outcome) for fair, outcome in rows if fair.own],
+        by_format=by_format,
+        total=total,
+        answers=_answers_by_format([fair.pk for fair in fairs], grouped, suppressed=suppressed),
+        suppressed=suppressed,
+    )
+    if suppressed:
+        lessons.shown, lessons.shown_total = _suppressed(by_format, total)
+    return lessons
+
+
+def _answers_by_format(fair_ids: list[int], grouped: dict[str, Outcome], *, suppressed: bool) -> list[FormatAnswers]:
+    """The surveys' free-text answers by fair format: one query, the most recent first, never who answered."""
+    recent = Window(RowNumber(), partition_by=[F("fair__format")], order_by=[F("created_at").desc(), F("pk").desc()])
+    answers = (
+        SurveyResponse._base_manager.filter(fair_id__in=fair_ids)
+        .exclude(what_worked="", to_improve="")
+        .annotate(rank=recent, format=F("fair__format"))
+        .filter(rank__lte=ANSWERS_PER_FORMAT)
+        .order_by("format", "rank")
+        .values_list("format", "kind", "satisfaction", "what_worked", "to_improve")
+    )
+    by_format: dict[str, list[SurveyAnswer]] = {value: [] for value in grouped}
+    kinds = dict(RespondentKind.choices)
+    for fair_format, kind, satisfaction, worked, improve in answers:
+        by_format[fair_format].append(SurveyAnswer(str(kinds.get(kind, kind)), satisfaction, worked, improve))
+    return [
+        FormatAnswers(
+            label=grouped[value].label,
+            answers=[] if suppressed and grouped[value].survey_count < SMALL_CELL else items,
+            hidden=suppressed and bool(items) and grouped[value].survey_count < SMALL_CELL,
+        )
+        for value, items in by_format.items()
+    ]
+
+
+def list_survey_answers(*, access: Access, fair: JobFair) -> list[SurveyAnswer]:
+    """The free-text answers of one fair's surveys, for its organisers (the staff of its organising centres):
+    what each answered, never who. Empty for anyone else. One query."""
+    organisers = JobFair.objects.staffed_by(access, Role.COUNSELLOR, Role.CENTRE_MANAGER).filter(pk=fair.pk)
+    kinds = dict(RespondentKind.choices)
+    rows = (
+        SurveyResponse.objects.visible_to(access)
+        .filter(fair=fair, fair_id__in=organisers.values("pk"))
+        .exclude(what_worked="", to_improve="")
+        .order_by("-created_at", "-pk")
+        .values_list("kind", "satisfaction", "what_worked", "to_improve")
+    )
+    return [SurveyAnswer(str(kinds.get(kind, kind)), score, worked, improve) for kind, score, worked, improve in rows]
 
 
 def _add(bucket: Outcome, outcome: Outcome) -> None:

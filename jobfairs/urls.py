@@ -29,6 +29,11 @@ urlpatterns = [
     path("employer/fairs/<uuid:public_id>/booth/", views.booth_edit, name="booth-edit"),
     path("employer/booths/<uuid:public_id>/slots/", views.slot_create, name="slot-create"),
     path("employer/booths/<uuid:public_id>/candidates/", views.candidate_list, name="candidate-list"),
+    path(
+        "employer/booths/<uuid:public_id>/candidates/<uuid:registration_id>/cv/",
+        views.candidate_cv,
+        name="candidate-cv",
+    ),
     path("employer/vacancies/new/", views.vacancy_create, name="vacancy-create"),
     path("employer/vacancies/<uuid:public_id>/edit/", views.vacancy_edit, name="vacancy-edit"),
     path("employer/applications/<uuid:public_id>/status/", views.application_status, name="application-status"),

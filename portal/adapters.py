@@ -9,7 +9,9 @@ factor (see `NoCodeSignInForStaffStage`, `AccountAdapter.authenticate` and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
@@ -20,15 +22,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.access import get_access
+from portal.emails import Recipient, build_message, localize_links, portal_name, recipient_language
 from portal.http import client_ip
 from portal.phones import normalise_phone
+from portal.site_url import absolute_url
 from portal.sms import send_sms
+from portal.timezones import valid_zone, zone_name_for
 
 
 class PhoneNumberField(forms.CharField):
@@ -148,6 +154,36 @@ class AccountAdapter(DefaultAccountAdapter):
                 template_prefix = "account/email/staff_no_code"
         super().send_mail(template_prefix, email, context)
 
+    def format_email_subject(self, subject: str) -> str:
+        """The portal's name, in the reader's language, before the subject: never the host name."""
+        return f"[{portal_name()}] {subject}"
+
+    def render_mail(
+        self,
+        template_prefix: str,
+        email: str | list[str],
+        context: dict[str, Any],
+        headers: dict[str, str] | None = None,
+    ) -> Any:
+        """Every allauth mail through the portal's renderer (portal/emails.py): in the account's saved language
+        and zone (the request's language for an address without an account), HTML with a text alternative,
+        the portal's name as the site's, every link on SITE_URL inside the reader's language."""
+        to = email if isinstance(email, str) else email[0]
+        user = context.get("user") or _account_for(to)
+        saved = getattr(user, "preferred_language", "") if user is not None else ""
+        language = recipient_language(saved or translation.get_language())
+        recipient = Recipient(email=to, language=language, zone=zone_name_for(user) if user is not None else "")
+        with translation.override(language), timezone.override(valid_zone(recipient.zone)):
+            site = MailSite(name=portal_name(), domain=urlsplit(settings.SITE_URL).netloc)
+            context = {
+                key: localize_links(absolute_url(value), language) if _is_link(value) else value
+                for key, value in {**context, "current_site": site}.items()
+            }
+            rendered = render_to_string(f"{template_prefix}_subject.txt", context)
+            subject = self.format_email_subject(" ".join(rendered.splitlines()).strip())
+            text = render_to_string(f"{template_prefix}_message.txt", context)
+            return build_message(subject=subject, text=text, recipient=recipient, headers=headers)
+
     # --- Phone numbers ------------------------------------------------------------------
 
     def phone_form_field(self, **kwargs: Any) -> forms.Field:
@@ -212,6 +248,30 @@ class AccountAdapter(DefaultAccountAdapter):
             "Someone tried to sign up with this number, but it already has an account. Sign in with a code: %(url)s"
         )
         send_sms(to=phone, body=body % {"url": settings.SITE_URL + reverse("account_login")})
+
+
+@dataclass(frozen=True)
+class MailSite:
+    """What allauth's mail templates call `current_site`: the portal's name and SITE_URL's host."""
+
+    name: str
+    domain: str
+
+
+def _is_link(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(("http://", "https://"))
+
+
+def _account_for(address: str) -> Any:
+    """The account an address belongs to (verified or not), or None."""
+    from allauth.account.models import EmailAddress
+
+    from portal.models import User
+
+    if not address:
+        return None
+    held = EmailAddress.objects.filter(email__iexact=address).select_related("user").first()
+    return held.user if held is not None else User.objects.filter(email__iexact=address).first()
 
 
 class PerAccountEmailVerificationStage(EmailVerificationStage):

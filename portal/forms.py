@@ -178,6 +178,12 @@ class CentreForm(TranslationsFormMixin, SafeTextMixin, forms.Form):
         label=_("Phone"), max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel", "dir": "ltr"})
     )
     email = forms.EmailField(label=_("E-mail address"), required=False, widget=forms.EmailInput(attrs={"dir": "ltr"}))
+    reply_to_email = forms.EmailField(
+        label=_("reply address for e-mails"),
+        required=False,
+        help_text=_("Replies to the portal's e-mails about this centre go here. Empty: the centre's e-mail address."),
+        widget=forms.EmailInput(attrs={"dir": "ltr"}),
+    )
     opening_hours = forms.CharField(label=_("Opening hours"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     languages = forms.MultipleChoiceField(
         label=_("Languages offered"),

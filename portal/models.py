@@ -67,6 +67,12 @@ class Centre(models.Model):
     address = models.TextField(_("address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # Where replies to the portal's mails about this centre go (portal/emails.py); empty: `email`.
+    reply_to_email = models.EmailField(
+        _("reply address for e-mails"),
+        blank=True,
+        help_text=_("Replies to the portal's e-mails about this centre go here. Empty: the centre's e-mail address."),
+    )
     opening_hours = models.TextField(_("opening hours"), blank=True)
     # Opening hours in other languages (`portal.i18n_content`): {"fr": {"opening_hours": ...}}.
     translations = models.JSONField(_("translations"), default=dict, blank=True)

@@ -17,3 +17,15 @@ def normalise_phone(raw: str, country_code: str = "") -> str | None:
     if not phonenumbers.is_valid_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164: str) -> str:
+    """`+233241234567` -> `+233 24 123 4567`: a stored (E.164) number grouped for reading and dialling,
+    in the international format (the reader may be in another country). Unparsable: as stored."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

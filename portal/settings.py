@@ -190,6 +190,9 @@ TIME_ZONE = "UTC"
 FORMAT_MODULE_PATH = ["portal.formats"]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A page submitted for translation stays a draft in the new language until a person publishes it
+# (wagtail-localize would otherwise publish it at once, with the source language's text).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 
 # --- Static and media --------------------------------------------------------
 STATIC_URL = "/static/"
@@ -386,7 +389,13 @@ MAILERS = {
     ),
 }
 del EMAIL_HOST  # a deprecated setting name: it must not stay defined beside MAILERS
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Counselling portal <no-reply@localhost>")
+# The portal's name in mails and their subjects (allauth's too), in the reader's language: never the host name.
+PORTAL_NAME = _("Counselling portal")
+# The sender of every mail (a centre's mails carry its name beside it, and its reply address: portal/emails.py).
+# Unset, it is no-reply@ the host of SITE_URL, a domain the operator's mail server can sign for.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or (
+    f"Counselling portal <no-reply@{urlsplit(SITE_URL).hostname or 'localhost'}>"
+)
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL") or DEFAULT_FROM_EMAIL
 # Server errors are mailed to these addresses (comma-separated), without personal data (portal.mail.AdminErrorHandler).
 ADMINS = env_list("ADMINS", default="")

@@ -394,7 +394,9 @@ def centre_create(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def centre_update(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     centre = get_visible_or_404(list_manageable_centres(access=request.access), public_id=public_id)
-    fields = ("code", "name", "city", "address", "phone", "email", "opening_hours", "languages", "is_active")
+    fields = (
+        "code", "name", "city", "address", "phone", "email", "reply_to_email", "opening_hours", "languages", "is_active"
+    )  # fmt: skip
     initial = {"country": centre.country_id, **{name: getattr(centre, name) for name in fields}}
     initial.update(CentreForm.translation_initial(centre))
     form = CentreForm(request.POST or None, access=request.access, initial=initial)

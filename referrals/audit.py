@@ -20,6 +20,10 @@ class ReferralsAudit(models.TextChoices):
         "referrals.referral.status_changed",
         pgettext_lazy("audit action", "Referral status changed"),
     )
+    COURSE_EVIDENCE_RECORDED = (
+        "referrals.referral.course_evidence_recorded",
+        pgettext_lazy("audit action", "Online course enrolment or completion recorded"),
+    )
     REFERRAL_VIEWED = "referrals.referral.viewed", pgettext_lazy("audit action", "Referral viewed")
     SLIP_PRINTED = "referrals.slip.printed", pgettext_lazy("audit action", "Referral slip printed")
     LINK_RENEWED = "referrals.link.renewed", pgettext_lazy("audit action", "Partner link renewed")

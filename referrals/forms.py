@@ -24,7 +24,7 @@ from referrals.models import (
     SharedField,
     Urgency,
 )
-from referrals.services import ConsentAnswer
+from referrals.services import COMPLETED, ENROLLED, ConsentAnswer, CourseEvidence, certificate_link_problem
 
 
 class ReferralForm(SafeTextMixin, forms.Form):
@@ -115,6 +115,58 @@ class PartnerAnswerForm(SafeTextMixin, forms.Form):
     def __init__(self, *args: Any, moves: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [(m, ReferralStatus(m).label) for m in moves]
+
+
+class CourseEvidenceForm(SafeTextMixin, forms.Form):
+    """Enrolment in or completion of an online course, with its evidence (`referrals.services.CourseEvidence`).
+
+    The same form for the centre, the partner and the client (`for_client` words the steps for them); the rules
+    (dates, certificate) are the service's, the link is checked here too so that its message shows on the field.
+    """
+
+    form = forms.CharField(widget=forms.HiddenInput, initial="course", required=False)
+    step = forms.ChoiceField(label=_("What to record"), widget=forms.RadioSelect)
+    on = forms.DateField(
+        label=_("Date"), widget=DATE, help_text=_("The day of enrolment, or the date on the certificate.")
+    )
+    certificate_number = forms.CharField(label=_("Certificate number"), max_length=100, required=False)
+    certificate_url = forms.CharField(
+        label=_("Link to the certificate or Open Badge"),
+        max_length=500,
+        required=False,
+        widget=forms.URLInput(attrs={"dir": "ltr", "inputmode": "url"}),
+        help_text=_("A web address that starts with https://. For completion, give the number, the link or both."),
+    )
+
+    def __init__(self, *args: Any, steps: list[str], for_client: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        if for_client:
+            labels = {ENROLLED: _("I have enrolled in the course"), COMPLETED: _("I have completed the course")}
+        else:
+            labels = {ENROLLED: _("Enrolled in the course"), COMPLETED: _("Completed the course")}
+        # No step open (a closed or unaccepted referral, a stale page): both are taken, and the service says why
+        # neither can be recorded.
+        self.fields["step"].choices = [(step, labels[step]) for step in steps or (ENROLLED, COMPLETED)]
+        if len(steps) == 1:
+            self.fields["step"].initial = steps[0]
+
+    def clean_certificate_url(self) -> str:
+        value = self.cleaned_data.get("certificate_url", "").strip()
+        if value:
+            problem = certificate_link_problem(value)
+            if problem:
+                raise forms.ValidationError(problem)
+        return value
+
+    def evidence(self) -> CourseEvidence:
+        data = self.cleaned_data
+        return CourseEvidence(
+            step=data["step"],
+            on=data["on"],
+            certificate_number=data.get("certificate_number") or "",
+            certificate_url=data.get("certificate_url") or "",
+        )
 
 
 class BoardFilterForm(forms.Form):

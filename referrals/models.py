@@ -267,6 +267,12 @@ class Referral(models.Model):
     due_on = models.DateField(_("answer expected by"))
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Online courses: the evidence of enrolment and completion, entered by the centre, the partner or the
+    # returnee (`services.record_course_evidence_as_*`). The link is a web address only (http or https).
+    enrolled_on = models.DateField(_("enrolled on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
+    certificate_url = models.URLField(_("certificate or Open Badge link"), max_length=500, blank=True)
     # Changing the nonce kills every link sent before (a link is single-purpose and can be revoked).
     link_nonce = models.CharField(max_length=16, default=new_link_nonce, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -288,6 +294,11 @@ class Referral(models.Model):
             models.CheckConstraint(
                 name="referral_completed_has_outcome", condition=~Q(status="completed") | ~Q(outcome="")
             ),
+            # A certificate link is a web page, never a javascript:, data: or file: address.
+            models.CheckConstraint(
+                name="referral_certificate_url_is_web",
+                condition=Q(certificate_url="") | Q(certificate_url__regex=r"^https?://[^[:space:]]+$"),
+            ),
         ]
         # The board and the inbox read one status at a time in (due_on, id) order and merge them (keyset pages,
         # see referrals/selectors.py): the id closes each index so that no branch needs a sort.
@@ -307,6 +318,10 @@ class Referral(models.Model):
     def is_overdue(self) -> bool:
         return self.status in AWAITING_ANSWER and self.due_on < timezone.localdate()
 
+    @property
+    def has_course_evidence(self) -> bool:
+        return bool(self.enrolled_on or self.completed_on or self.certificate_number or self.certificate_url)
+
 
 class ReferralEventQuerySet(ScopedQuerySet):
     def for_access(self, access: Access) -> Self:
@@ -321,6 +336,7 @@ class Channel(models.TextChoices):
     STAFF = "staff", _("Centre staff")
     PARTNER_ACCOUNT = "partner_account", _("Partner, signed in")
     PARTNER_LINK = "partner_link", _("Partner, through the e-mailed link")
+    RETURNEE = "returnee", _("The client, on their own page")
     SYSTEM = "system", _("Automatic")
 
 

@@ -13,24 +13,21 @@ from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
 
 from counselling.consent import has_consent
 from counselling.models import ConsentPurpose
 from portal.access import Role, unscoped
+from portal.emails import Recipient, send_email, site_link
 from portal.models import Membership, User
 from referrals.links import link_for
-from referrals.models import AWAITING_ANSWER, Referral, ReferralReminder
+from referrals.models import AWAITING_ANSWER, Referral, ReferralReminder, Urgency
 
 UNANSWERED_AFTER_DAYS = 3
 
 
-def _partner_recipients(referral: Referral) -> list[tuple[str, str]]:
-    """(address, language) of the organisation's users; the organisation's own address when it has none."""
+def _partner_recipients(referral: Referral) -> list[Recipient]:
+    """The organisation's users (address, language, zone); the organisation's own address when it has none."""
     with unscoped():
         users = [
             m.user
@@ -39,11 +36,11 @@ def _partner_recipients(referral: Referral) -> list[tuple[str, str]]:
             ).select_related("user")
         ]
     if users:
-        return [(user.email, user.preferred_language) for user in users]
+        return [Recipient.of(user) for user in users]
     if referral.organization.email:
-        languages = referral.organization.country.languages or ["en"]
-        language = languages[0] if languages[0] in dict(settings.LANGUAGES) else "en"
-        return [(referral.organization.email, language)]
+        country = referral.organization.country
+        languages = country.languages or [settings.LANGUAGE_CODE]
+        return [Recipient(email=referral.organization.email, language=languages[0], zone=country.timezone)]
     return []
 
 
@@ -59,14 +56,17 @@ def _facts(referral: Referral) -> dict[str, Any]:
         "service": referral.service.name,
         "centre": referral.centre.name,
         "due_on": referral.due_on,
+        "urgent": referral.urgency == Urgency.URGENT,
+        "urgency": referral.get_urgency_display(),
     }
 
 
-def _render(template: str, language: str, context: dict) -> tuple[str, str]:
-    with translation.override(language):
-        subject = render_to_string(f"referrals/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"referrals/email/{template}_body.txt", context)
-    return subject, body
+URGENCY_RANK = {Urgency.URGENT: 0, Urgency.SOON: 1, Urgency.ROUTINE: 2}
+
+
+def _by_urgency(referral: Referral) -> tuple[int, dt.date]:
+    """Digests list the most urgent first: urgent before soon before routine, then the earliest due date."""
+    return URGENCY_RANK.get(referral.urgency, len(URGENCY_RANK)), referral.due_on
 
 
 def send_referral_to_partner(*, referral_id: int) -> int:
@@ -80,13 +80,10 @@ def send_referral_to_partner(*, referral_id: int) -> int:
     if referral is None or not _consent_lasts(referral):
         return 0
     sent = 0
-    for address, language in _partner_recipients(referral):
-        with translation.override(language):
-            inbox = settings.SITE_URL + reverse("referrals:partner-inbox")
+    for recipient in _partner_recipients(referral):
+        inbox = site_link("referrals:partner-inbox", recipient.lang)
         context = {"referral": _facts(referral), "link": link_for(referral), "inbox": inbox}
-        subject, body = _render("new_referral", language, context)
-        send_mail(subject, body, None, [address])
-        sent += 1
+        sent += send_email("referrals/email/new_referral", recipient=recipient, context=context, centre=referral.centre)
     return sent
 
 
@@ -102,7 +99,8 @@ def _remind_once(referral: Referral, kind: str, today: dt.date) -> bool:
 def send_referral_reminders(*, today: dt.date) -> dict[str, int]:
     """Daily: overdue referrals to the counsellors who made them; unanswered ones to the partners.
 
-    At most one reminder per referral, kind and day, however often the task runs.
+    At most one reminder per referral, kind and day, however often the task runs; each person gets one
+    digest per run (the most urgent referral first), never one mail per referral.
     """
     with unscoped():
         awaiting = list(
@@ -112,26 +110,31 @@ def send_referral_reminders(*, today: dt.date) -> dict[str, int]:
         )
     overdue_by_user: dict[int, list[Referral]] = defaultdict(list)
     counts = {"counsellors": 0, "partners": 0}
+    partner_digests: dict[str, tuple[Recipient, list[Referral]]] = {}
     for referral in awaiting:
         if referral.due_on < today and _remind_once(referral, "sender", today):
             overdue_by_user[referral.created_by_id].append(referral)
         unanswered = referral.sent_at and (today - referral.sent_at.date()).days >= UNANSWERED_AFTER_DAYS
         if unanswered and _consent_lasts(referral) and _remind_once(referral, "partner", today):
-            for address, language in _partner_recipients(referral):
-                subject, body = _render(
-                    "partner_reminder", language, {"referral": _facts(referral), "link": link_for(referral)}
-                )
-                send_mail(subject, body, None, [address])
-                counts["partners"] += 1
+            for recipient in _partner_recipients(referral):
+                partner_digests.setdefault(recipient.email.lower(), (recipient, []))[1].append(referral)
+    for recipient, referrals in partner_digests.values():
+        referrals.sort(key=_by_urgency)
+        centres = {referral.centre_id for referral in referrals}
+        counts["partners"] += send_email(
+            "referrals/email/partner_reminder",
+            recipient=recipient,
+            context={"referrals": [{**_facts(referral), "link": link_for(referral)} for referral in referrals]},
+            centre=referrals[0].centre if len(centres) == 1 else None,
+        )
     for referrals in overdue_by_user.values():
         user: User = referrals[0].created_by
-        with translation.override(user.preferred_language):
-            board = settings.SITE_URL + reverse("referrals:board")
-        subject, body = _render(
-            "overdue",
-            user.preferred_language,
-            {"referrals": [_facts(referral) for referral in referrals], "user": user, "board": board},
-        )
-        send_mail(subject, body, None, [user.email])
-        counts["counsellors"] += 1
+        referrals.sort(key=_by_urgency)
+        recipient = Recipient.of(user)
+        context = {
+            "referrals": [_facts(referral) for referral in referrals],
+            "user": user,
+            "board": site_link("referrals:board", recipient.lang),
+        }
+        counts["counsellors"] += send_email("referrals/email/overdue", recipient=recipient, context=context)
     return counts

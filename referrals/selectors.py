@@ -22,6 +22,7 @@ from referrals.models import (
     ReferralEvent,
     ReferralStatus,
     Service,
+    ServiceCategory,
     SharedField,
 )
 
@@ -186,6 +187,17 @@ def get_received_referral(*, access: Access, public_id: Any) -> Referral:
     )
 
 
+def list_case_referrals(*, access: Access, case: Any) -> list[Referral]:
+    """The referrals of a case the user may see, newest first, with their service and organisation and the
+    evidence of an online course (columns of the referral): one query, whatever their number."""
+    return list(
+        Referral.objects.visible_to(access)
+        .filter(case_id=case.pk, centre_id__in=access.centre_ids(*CASEWORK_ROLES))
+        .select_related("service", "organization")
+        .order_by("-created_at", "-pk")
+    )
+
+
 def list_events(*, referral: Referral) -> list[ReferralEvent]:
     return list(referral.events.select_related("actor").order_by("occurred_at", "pk"))
 
@@ -243,6 +255,12 @@ class PartnerView:
     due_on: dt.date
     reason: str
     profile: SharedProfile
+    # An online course's evidence of enrolment and completion (about the client: shown while the consent lasts).
+    is_online_course: bool = False
+    enrolled_on: dt.date | None = None
+    completed_on: dt.date | None = None
+    certificate_number: str = ""
+    certificate_url: str = ""
 
 
 def partner_view(referral: Referral) -> PartnerView:
@@ -260,7 +278,18 @@ def partner_view(referral: Referral) -> PartnerView:
         due_on=referral.due_on,
         reason=referral.reason if profile.consent_active else "",
         profile=profile,
+        is_online_course=referral.service.category == ServiceCategory.ONLINE_COURSE,
+        **(_course_evidence(referral) if profile.consent_active else {}),
     )
+
+
+def _course_evidence(referral: Referral) -> dict[str, Any]:
+    return {
+        "enrolled_on": referral.enrolled_on,
+        "completed_on": referral.completed_on,
+        "certificate_number": referral.certificate_number,
+        "certificate_url": referral.certificate_url,
+    }
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,6 +28,7 @@ from portal import outbox
 from portal.access import CASEWORK_ROLES, Access, Role, unscoped
 from portal.audit import record_event
 from portal.errors import DomainError, NotAllowed
+from portal.forms_base import check_text
 from portal.i18n_content import clean_translations
 from portal.models import User
 from referrals.audit import ReferralsAudit
@@ -40,11 +44,12 @@ from referrals.models import (
     ReferralStatus,
     Service,
     ServiceAtLocation,
+    ServiceCategory,
     new_link_nonce,
 )
 
 S = ReferralStatus
-SENDER, PARTNER, SYSTEM = "sender", "partner", "system"
+SENDER, PARTNER, SYSTEM, CLIENT = "sender", "partner", "system", "client"
 
 # from status -> {to status: the side that may make this move}
 ALLOWED: dict[str, dict[str, str]] = {
@@ -55,6 +60,14 @@ ALLOWED: dict[str, dict[str, str]] = {
     S.ENROLLED: {S.COMPLETED: PARTNER, S.DROPPED_OUT: PARTNER},
 }
 DEFAULT_ANSWER_DAYS = 7
+# Online courses: enrolment and completion come with evidence (a date; for completion a certificate number or an
+# Open Badge or certificate link), which whoever holds it records: the sending centre, the partner or the client
+# on their own page (`record_course_evidence_as_*`). The moves are those of `ALLOWED`, made by more sides.
+ENROLLED, COMPLETED = "enrolled", "completed"  # the steps of `record_course_evidence`
+EVIDENCE_MOVES: dict[str, dict[str, frozenset[str]]] = {
+    S.ACCEPTED: {S.ENROLLED: frozenset({SENDER, PARTNER, CLIENT})},
+    S.ENROLLED: {S.COMPLETED: frozenset({SENDER, PARTNER, CLIENT})},
+}
 
 
 class TransitionRefused(DomainError):
@@ -376,6 +389,180 @@ def _partner_move(
     return _transition(referral, to_status, side=PARTNER, actor=actor, channel=channel, note=note, extra=extra)
 
 
+# --- Online courses: enrolment and completion with evidence ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseEvidence:
+    """What was entered: the step (`ENROLLED` or `COMPLETED`), its date, and for completion the certificate."""
+
+    step: str
+    on: dt.date
+    certificate_number: str = ""
+    certificate_url: str = ""
+
+
+_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
+
+
+def certificate_link_problem(value: str) -> str | None:
+    """The translated problem with a certificate or Open Badge link, or None when it is a web address (http or
+    https: never javascript:, data:, ftp: or bare text)."""
+    problem = _("The certificate link must be a web address that starts with https:// or http://.")
+    if any(char.isspace() for char in value) or check_text(value, multiline=False) is not None:
+        return problem
+    if urlsplit(value).scheme.lower() not in ("http", "https"):
+        return problem
+    try:
+        _WEB_ADDRESS(value)
+    except ValidationError:
+        return problem
+    return None
+
+
+def evidence_steps(referral: Referral) -> list[str]:
+    """The steps that can be recorded on this referral now: none unless it is an accepted or enrolled online
+    course."""
+    if referral.service.category != ServiceCategory.ONLINE_COURSE:
+        return []
+    if referral.status == S.ACCEPTED:
+        return [ENROLLED, COMPLETED]
+    if referral.status == S.ENROLLED:
+        return [COMPLETED]
+    return []
+
+
+def record_course_evidence_as_sender(
+    *, access: Access, actor: User, referral: Referral, evidence: CourseEvidence
+) -> Referral:
+    """A caseworker of the sending centre records the client's enrolment in, or completion of, an online course."""
+    _require_sender(access, referral)
+    return _record_course_evidence(referral, evidence, side=SENDER, actor=actor, channel=Channel.STAFF)
+
+
+def record_course_evidence_as_partner(
+    *, access: Access, actor: User, referral: Referral, evidence: CourseEvidence
+) -> Referral:
+    """A signed-in user of the receiving organisation records enrolment or completion of its online course."""
+    if referral.organization_id not in access.organisation_ids():
+        raise NotAllowed(_("This referral does not exist."))
+    return _record_course_evidence(referral, evidence, side=PARTNER, actor=actor, channel=Channel.PARTNER_ACCOUNT)
+
+
+def record_course_evidence_as_client(
+    *, access: Access, actor: User, referral: Referral, evidence: CourseEvidence
+) -> Referral:
+    """The client records, on their own page, their enrolment in or completion of the online course they were
+    referred to. Only the client whose record is linked to the signed-in account (`Client.portal_account`)."""
+    with unscoped():
+        owner = (
+            CaseFile.objects.filter(pk=referral.case_id, client__anonymised_at__isnull=True)
+            .values_list("client__portal_account_id", flat=True)
+            .first()
+        )
+    if access.user_id is None or owner != access.user_id or actor.pk != access.user_id:
+        raise NotAllowed(_("This referral does not exist."))
+    if referral.status == S.DRAFT:
+        raise NotAllowed(_("This referral does not exist."))
+    return _record_course_evidence(referral, evidence, side=CLIENT, actor=actor, channel=Channel.RETURNEE)
+
+
+@transaction.atomic(durable=True)
+def _record_course_evidence(
+    referral: Referral, evidence: CourseEvidence, *, side: str, actor: User, channel: str
+) -> Referral:
+    """Check the evidence against the referral (locked), then make the moves through `_transition`: enrolment
+    moves an accepted referral to enrolled; completion moves an enrolled one to completed (an accepted one
+    through enrolled first, two lines of history), with the outcome "certificate obtained". Each move writes
+    its history, timeline and audit lines; the evidence gets its own audit line. Refused, nothing changes."""
+    locked = _lock(referral)
+    _check_evidence(locked, evidence)
+    if evidence.step == ENROLLED:
+        extra: dict[str, Any] = {"enrolled_on": evidence.on}
+        locked = _transition(locked, S.ENROLLED, side=side, actor=actor, channel=channel, extra=extra, evidence=True)
+    else:
+        if locked.status == S.ACCEPTED:
+            locked = _transition(locked, S.ENROLLED, side=side, actor=actor, channel=channel, evidence=True)
+        extra = {
+            "completed_on": evidence.on,
+            "certificate_number": evidence.certificate_number.strip(),
+            "certificate_url": _normalised_link(evidence.certificate_url),
+            "outcome": Outcome.CERTIFICATE,
+        }
+        locked = _transition(locked, S.COMPLETED, side=side, actor=actor, channel=channel, extra=extra, evidence=True)
+    record_event(
+        actor=actor,
+        action=ReferralsAudit.COURSE_EVIDENCE_RECORDED,
+        target=locked,
+        centre=locked.centre_id,
+        details={
+            "step": evidence.step,
+            "on": evidence.on.isoformat(),
+            "channel": channel,
+            "certificate_number": bool(evidence.certificate_number.strip()),
+            "certificate_url": bool(evidence.certificate_url.strip()),
+        },
+    )
+    return locked
+
+
+def _normalised_link(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    return parts._replace(scheme=parts.scheme.lower()).geturl()
+
+
+def _check_evidence(referral: Referral, evidence: CourseEvidence) -> None:
+    if referral.service.category != ServiceCategory.ONLINE_COURSE:
+        raise DomainError(_("Enrolment and completion with evidence are recorded for online courses only."))
+    if referral.status in (S.DECLINED, S.CANCELLED, S.DROPPED_OUT):
+        raise TransitionRefused(
+            _("This referral is closed (%(status)s): nothing can be recorded on it any more.")
+            % {"status": S(referral.status).label}
+        )
+    if referral.status == S.COMPLETED:
+        raise TransitionRefused(_("The completion of this course is already recorded."))
+    if referral.status not in EVIDENCE_MOVES:
+        raise TransitionRefused(
+            _(
+                "The organisation has not accepted this referral yet. Enrolment and completion can be recorded "
+                "once it is accepted."
+            )
+        )
+    if evidence.step not in (ENROLLED, COMPLETED):
+        raise DomainError(_("Choose what to record: the enrolment or the completion."), field="step")
+    if evidence.step == ENROLLED and referral.status == S.ENROLLED:
+        raise TransitionRefused(_("The enrolment in this course is already recorded."), field="step")
+    today = timezone.localdate()
+    if evidence.on > today:
+        raise DomainError(_("The date cannot be in the future."), field="on")
+    sent_on = timezone.localdate(referral.sent_at) if referral.sent_at else None
+    if sent_on and evidence.on < sent_on:
+        raise DomainError(
+            _("The date cannot be before the referral was sent (%(date)s).")
+            % {"date": date_format(sent_on, "SHORT_DATE_FORMAT")},
+            field="on",
+        )
+    if evidence.step == COMPLETED and referral.enrolled_on and evidence.on < referral.enrolled_on:
+        raise DomainError(
+            _("The completion cannot be before the enrolment (%(date)s).")
+            % {"date": date_format(referral.enrolled_on, "SHORT_DATE_FORMAT")},
+            field="on",
+        )
+    link = evidence.certificate_url.strip()
+    if link:
+        problem = certificate_link_problem(link)
+        if problem:
+            raise DomainError(problem, field="certificate_url")
+    if evidence.step == COMPLETED and not (evidence.certificate_number.strip() or link):
+        raise DomainError(
+            _("Give the certificate number, the link to the certificate or Open Badge, or both."),
+            field="certificate_number",
+        )
+
+
 def _require_sender(access: Access, referral: Referral) -> None:
     if referral.centre_id not in access.centre_ids(*CASEWORK_ROLES):
         raise NotAllowed(_("This referral does not exist."))
@@ -399,10 +586,18 @@ def _transition(
     channel: str,
     note: str = "",
     extra: dict[str, Any] | None = None,
+    evidence: bool = False,
 ) -> Referral:
+    """Move the (locked) referral if `side` may: as `ALLOWED` says, or, with `evidence` of an online course,
+    as `EVIDENCE_MOVES` says."""
     locked = _lock(referral)
     allowed = ALLOWED.get(locked.status, {})
-    if allowed.get(to_status) != side:
+    by_evidence = (
+        evidence
+        and locked.service.category == ServiceCategory.ONLINE_COURSE
+        and side in EVIDENCE_MOVES.get(locked.status, {}).get(to_status, frozenset())
+    )
+    if allowed.get(to_status) != side and not by_evidence:
         raise TransitionRefused(
             _("A referral that is “%(current)s” cannot be set to “%(target)s”.")
             % {"current": S(locked.status).label, "target": S(to_status).label}

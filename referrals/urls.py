@@ -18,6 +18,7 @@ urlpatterns = [
     path("staff/referrals/<uuid:public_id>/cancel/", views.referral_cancel, name="referral-cancel"),
     path("staff/referrals/<uuid:public_id>/new-link/", views.referral_resend, name="referral-resend"),
     path("staff/referrals/<uuid:public_id>/slip.pdf", views.referral_slip, name="referral-slip"),
+    path("staff/referrals/<uuid:public_id>/course/", views.referral_course, name="referral-course"),
     path("partner/referrals/", views.partner_inbox, name="partner-inbox"),
     path("partner/referrals/<uuid:public_id>/", views.partner_referral, name="partner-referral"),
     path("r/<str:token>/", views.link, name="link"),

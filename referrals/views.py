@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,6 +28,7 @@ from referrals import selectors, services
 from referrals.audit import ReferralsAudit
 from referrals.forms import (
     BoardFilterForm,
+    CourseEvidenceForm,
     DirectoryFilterForm,
     LocationForm,
     OrganizationForm,
@@ -35,7 +37,7 @@ from referrals.forms import (
     ServiceForm,
 )
 from referrals.links import check_token
-from referrals.models import Organization, Service
+from referrals.models import Organization, Service, ServiceCategory
 from referrals.slip import render_slip
 
 casework = role_required(*CASEWORK_ROLES)
@@ -212,6 +214,15 @@ def _filters_query(request: HttpRequest) -> str:
 def referral_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     referral = selectors.get_sent_referral(access=request.access, public_id=public_id)
     record_event(actor=request.user, action=ReferralsAudit.REFERRAL_VIEWED, target=referral, centre=referral.centre_id)
+    return _detail_page(request, referral)
+
+
+def _detail_page(
+    request: AuthenticatedRequest, referral: Any, course_form: CourseEvidenceForm | None = None
+) -> HttpResponse:
+    steps = services.evidence_steps(referral)
+    if course_form is None and steps:
+        course_form = CourseEvidenceForm(steps=steps)
     return render(
         request,
         "referrals/referral_detail.html",
@@ -219,8 +230,36 @@ def referral_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpRespo
             "referral": referral,
             "events": selectors.list_events(referral=referral),
             "profile": selectors.shared_profile(referral),
+            "course_form": course_form,
+            "is_online_course": referral.service.category == ServiceCategory.ONLINE_COURSE,
         },
     )
+
+
+COURSE_SAVED = {
+    services.ENROLLED: gettext_lazy("The enrolment was recorded."),
+    services.COMPLETED: gettext_lazy("The completion was recorded."),
+}
+
+
+@casework
+@require_POST
+def referral_course(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    """The centre records enrolment in or completion of an online course, with its evidence."""
+    referral = selectors.get_sent_referral(access=request.access, public_id=public_id)
+    form = CourseEvidenceForm(request.POST, steps=services.evidence_steps(referral))
+    if form.is_valid():
+        evidence = form.evidence()
+        try:
+            services.record_course_evidence_as_sender(
+                access=request.access, actor=request.user, referral=referral, evidence=evidence
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, COURSE_SAVED[evidence.step])
+            return redirect("referrals:referral-detail", public_id=referral.public_id)
+    return _detail_page(request, referral, course_form=form)
 
 
 def _sender_action(request: AuthenticatedRequest, public_id: UUID, action: Any, success: str) -> HttpResponse:
@@ -278,11 +317,19 @@ def partner_inbox(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _answer_page(
-    request: HttpRequest, referral: Any, answer: Any, *, via_link: bool, template: str = "referrals/answer.html"
+    request: HttpRequest,
+    referral: Any,
+    answer: Any,
+    *,
+    via_link: bool,
+    template: str = "referrals/answer.html",
+    course_form: CourseEvidenceForm | None = None,
 ) -> HttpResponse:
     moves = services.partner_moves(referral)
-    form = PartnerAnswerForm(request.POST or None, moves=moves)
-    if request.method == "POST" and form.is_valid():
+    # A post of the course form (signed-in partners) leaves the answer form as it was.
+    answering = request.method == "POST" and not (course_form is not None and course_form.is_bound)
+    form = PartnerAnswerForm(request.POST if answering else None, moves=moves)
+    if answering and form.is_valid():
         try:
             answer(
                 to_status=form.cleaned_data["status"],
@@ -300,7 +347,13 @@ def _answer_page(
     return render(
         request,
         template,
-        {"view": view, "form": form if moves else None, "profile": view.profile, "via_link": via_link},
+        {
+            "view": view,
+            "form": form if moves else None,
+            "profile": view.profile,
+            "via_link": via_link,
+            "course_form": course_form,
+        },
     )
 
 
@@ -319,7 +372,24 @@ def partner_referral(request: AuthenticatedRequest, public_id: UUID) -> HttpResp
     def answer(**kwargs: Any) -> Any:
         return services.answer_as_partner(access=request.access, actor=request.user, referral=referral, **kwargs)
 
-    return _answer_page(request, referral, answer, via_link=False)
+    steps = services.evidence_steps(referral)
+    course_form = None
+    if request.method == "POST" and request.POST.get("form") == "course":
+        course_form = CourseEvidenceForm(request.POST, steps=steps)
+        if course_form.is_valid():
+            evidence = course_form.evidence()
+            try:
+                services.record_course_evidence_as_partner(
+                    access=request.access, actor=request.user, referral=referral, evidence=evidence
+                )
+            except DomainError as error:
+                apply_domain_error(course_form, error)
+            else:
+                messages.success(request, COURSE_SAVED[evidence.step])
+                return redirect(request.path)
+    elif steps:
+        course_form = CourseEvidenceForm(steps=steps)
+    return _answer_page(request, referral, answer, via_link=False, course_form=course_form)
 
 
 @never_cache

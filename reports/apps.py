@@ -12,8 +12,9 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from counselling.signals import case_transferred
         from portal.audit import register_actions
-        from reports import receivers, tasks  # noqa: F401  (tasks: registers them and their old names)
+        from reports import live, receivers, tasks  # noqa: F401  (tasks: registers them and their old names)
         from reports.audit import ReportsAudit
 
         case_transferred.connect(receivers.rebuild_after_transfer, dispatch_uid="reports.rebuild_after_transfer")
         register_actions(ReportsAudit)
+        live.connect()  # today's figures follow the writes (reports/live.py)

@@ -23,6 +23,7 @@ __all__ = [
     "PersonDay",
     "ReportBuild",
     "ReportNotice",
+    "RollupFreshness",
     "ScopeKind",
 ]
 
@@ -167,6 +168,25 @@ class PeopleCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level} {self.centre_id or self.country_id or ''} {self.grain} {self.day}: {self.count}"
+
+
+class RollupFreshness(models.Model):
+    """When the roll-ups were last rebuilt up to the present day: the dashboards' "data as of".
+
+    One row (pk 1). ``as_of`` is the moment the rebuild began reading the raw tables, after it took the
+    rebuild lock: every write committed before it is in the figures.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    as_of = models.DateTimeField(_("data as of"))
+
+    class Meta:
+        verbose_name = _("roll-up freshness")
+        verbose_name_plural = _("roll-up freshness")
+        constraints = [models.CheckConstraint(name="report_freshness_one_row", condition=Q(id=1))]
+
+    def __str__(self) -> str:
+        return self.as_of.isoformat()
 
 
 # --- PDF reports ---------------------------------------------------------------------------------------

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
+from typing import Any
+
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
 
 from portal.access import Role, unscoped
+from portal.emails import Recipient, send_email, site_link
 from portal.models import Membership
 from reports.models import BuildStatus, ReportBuild, ReportNotice
 from reports.services.builds import manager_language
@@ -45,16 +43,16 @@ def send_report_notices(*, build_id: int) -> int:
     return sent
 
 
-def _send(build: ReportBuild, user: object) -> None:
-    with translation.override(build.language):
-        context = {
-            "build": build,
-            "centre": build.centre,
-            "link": settings.SITE_URL + reverse("reports:build-detail", kwargs={"public_id": build.public_id}),
-        }
-        subject = render_to_string("reports/email/ready_subject.txt", context).strip()
-        body = render_to_string("reports/email/ready_body.txt", context)
-    send_mail(subject, body, None, [user.email])
+def _send(build: ReportBuild, user: Any) -> None:
+    # The report's language is the manager's (only managers who read it are told).
+    recipient = Recipient.of(user)
+    recipient = Recipient(email=recipient.email, language=build.language, zone=recipient.zone)
+    context = {
+        "build": build,
+        "centre": build.centre,
+        "link": site_link("reports:build-detail", recipient.lang, public_id=build.public_id),
+    }
+    send_email("reports/email/ready", recipient=recipient, context=context, centre=build.centre)
 
 
 def send_check_alerts(*, event_id: int) -> int:
@@ -78,10 +76,8 @@ def send_check_alerts(*, event_id: int) -> int:
         if user.pk in seen or not user.email:
             continue
         seen.add(user.pk)
-        with translation.override(manager_language(user)):
-            context = {"details": event.details, "listed": event.details.get("mismatches", [])[:10]}
-            subject = render_to_string("reports/email/check_failed_subject.txt", context).strip()
-            body = render_to_string("reports/email/check_failed_body.txt", context)
-        send_mail(subject, body, None, [user.email])
-        sent += 1
+        recipient = Recipient.of(user)
+        recipient = Recipient(email=recipient.email, language=manager_language(user), zone=recipient.zone)
+        context = {"details": event.details, "listed": event.details.get("mismatches", [])[:10]}
+        sent += send_email("reports/email/check_failed", recipient=recipient, context=context)
     return sent

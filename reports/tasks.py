@@ -14,6 +14,7 @@ from typing import Any
 from celery import shared_task
 from django.utils import timezone
 
+from reports import live
 from reports.notifications import send_report_notices
 from reports.services import (
     build_report,
@@ -22,6 +23,7 @@ from reports.services import (
     restart_stale_builds,
     schedule_monthly_reports,
 )
+from reports.services import rollups as rollup_services
 
 # Late corrections (a session logged a few days after it was held, a referral closed by a partner
 # link) land within this many days; older days are rebuilt on demand.
@@ -46,6 +48,20 @@ def rebuild_rollups_task(*, days: int = NIGHTLY_DAYS, start: str | None = None, 
     first = dt.date.fromisoformat(start) if start else today - dt.timedelta(days=days)
     last = dt.date.fromisoformat(end) if end else today
     return rebuild_rollups(start=first, end=last)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def rebuild_rollups_today_task(*, start: str) -> int:
+    """After writes the indicators count: rebuild the roll-ups from `start` (ISO date) to today, so today's
+    figures are current (reports.live). A message whose rebuild another run took already does nothing."""
+    message_id = live.current_message_id()
+    if not live.claim(message_id):
+        return 0
+    try:
+        return rollup_services.rebuild_rollups(start=dt.date.fromisoformat(start), end=timezone.localdate())
+    except Exception:
+        live.release(message_id)
+        raise
 
 
 @task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -33,6 +33,7 @@ from reports.selectors import (
     Comparison,
     Report,
     Scope,
+    data_as_of,
     default_scope,
     get_build,
     get_centre_scope,
@@ -75,7 +76,9 @@ def _show(request: HttpRequest, scope: Scope, export_name: str, kwargs: dict[str
         report = get_report(scope=scope, periods=form.periods()) if form.is_valid() else None
         comparison = get_comparison(scope=scope, period=report.periods[0]) if report else None
         centres = list_scope_centres(scope=scope)
+        as_of = data_as_of()
     context = {
+        "as_of": as_of,
         "scope": scope,
         "form": form,
         "report": report,

@@ -27,6 +27,7 @@ NOT_PAGES = frozenset(
         "counselling:dsr-export-json",
         "counselling:dsr-export-pdf",
         "jobfairs:booking-ics",
+        "jobfairs:candidate-cv",
         "reports:centre-export",
         "reports:country-export",
         "reports:programme-export",

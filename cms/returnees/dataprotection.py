@@ -144,6 +144,10 @@ def collect_my_data(*, access: Access, user: User) -> dict[str, Any]:
                 "status": line.status,
                 "in_words": line.text,
                 "updated_at": _iso(line.updated_at),
+                "enrolled_on": _iso(line.enrolled_on),
+                "completed_on": _iso(line.completed_on),
+                "certificate_number": line.certificate_number,
+                "certificate_url": line.certificate_url,
             }
             for line in selectors.list_my_referrals(access=access)
         ],

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from django.db.models import QuerySet
 from django.utils import formats
@@ -95,6 +96,18 @@ class ReferralStatusLine:
     text: str
     status: str
     updated_at: datetime
+    public_id: UUID | None = None
+    # An online course: the evidence of enrolment and completion, and whether the person can record it now.
+    is_online_course: bool = False
+    can_record: bool = False
+    enrolled_on: date | None = None
+    completed_on: date | None = None
+    certificate_number: str = ""
+    certificate_url: str = ""
+
+    @property
+    def has_course_evidence(self) -> bool:
+        return bool(self.enrolled_on or self.completed_on or self.certificate_number or self.certificate_url)
 
 
 def plain_status(referral: Referral) -> str:
@@ -125,38 +138,76 @@ def plain_status(referral: Referral) -> str:
     return _("Cancelled")
 
 
-def list_my_referrals(*, access: Access, client: Client | None = None) -> list[ReferralStatusLine]:
-    """The referrals made for the client record linked to this account, in plain words (drafts left out)."""
+# What a returnee's referral lines read of the referral, its service and organisation (nothing else: never the
+# reason, a note or a name of staff).
+_LINE_FIELDS = (
+    "public_id",
+    "case",
+    "status",
+    "updated_at",
+    "enrolled_on",
+    "completed_on",
+    "certificate_number",
+    "certificate_url",
+    "service__name",
+    "service__translations",
+    "service__starts_on",
+    "service__category",
+    "service__url",
+    "organization__name",
+)
+
+
+def status_line(referral: Referral) -> ReferralStatusLine:
+    """A referral as its client sees it: the service, the organisation, the status in plain words, an online
+    course's evidence."""
+    from referrals.models import ServiceCategory
+    from referrals.services import evidence_steps
+
+    return ReferralStatusLine(
+        service=translated(referral.service, "name").text,
+        organisation=referral.organization.name,
+        text=plain_status(referral),
+        status=referral.status,
+        updated_at=referral.updated_at,
+        public_id=referral.public_id,
+        is_online_course=referral.service.category == ServiceCategory.ONLINE_COURSE,
+        can_record=bool(evidence_steps(referral)),
+        enrolled_on=referral.enrolled_on,
+        completed_on=referral.completed_on,
+        certificate_number=referral.certificate_number,
+        certificate_url=referral.certificate_url,
+    )
+
+
+def _my_referrals(client: Client) -> QuerySet[Referral]:
     from referrals.models import Referral, ReferralStatus
 
+    return (
+        Referral.objects.filter(case__client_id=client.pk)
+        .exclude(status=ReferralStatus.DRAFT)
+        .select_related("service", "organization")
+        .only(*_LINE_FIELDS)
+    )
+
+
+def list_my_referrals(*, access: Access, client: Client | None = None) -> list[ReferralStatusLine]:
+    """The referrals made for the client record linked to this account, in plain words (drafts left out)."""
     client = client or get_linked_client(access=access)
     if client is None:
         return []
     with unscoped():
-        referrals = (
-            Referral.objects.filter(case__client_id=client.pk)
-            .exclude(status=ReferralStatus.DRAFT)
-            .select_related("service", "organization")
-            .only(
-                "status",
-                "updated_at",
-                "service__name",
-                "service__translations",
-                "service__starts_on",
-                "organization__name",
-            )
-            .order_by("-updated_at")
-        )
-        return [
-            ReferralStatusLine(
-                service=translated(referral.service, "name").text,
-                organisation=referral.organization.name,
-                text=plain_status(referral),
-                status=referral.status,
-                updated_at=referral.updated_at,
-            )
-            for referral in referrals
-        ]
+        return [status_line(referral) for referral in _my_referrals(client).order_by("-updated_at")]
+
+
+def get_my_referral(*, access: Access, public_id: UUID) -> Referral | None:
+    """One referral (not a draft) made for the client record linked to this account, with what its page shows;
+    None for anyone else's, a draft, or an unknown id (the page answers 404 for all three)."""
+    client = get_linked_client(access=access)
+    if client is None:
+        return None
+    with unscoped():
+        return _my_referrals(client).filter(public_id=public_id).first()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("my/profile/consents/<slug:purpose>/", views.consent, name="consent"),
     path("my/profile/link-code/", views.link_code, name="link-code"),
     path("my/profile/unlink/", views.unlink, name="unlink"),
+    path("my/referrals/<uuid:public_id>/", views.referral, name="referral"),
     path("my/saved/", views.saved_list, name="saved"),
     path("my/saved/<slug:kind>/<uuid:public_id>/", views.saved_toggle, name="saved-toggle"),
     path("my/data/", views.my_data, name="data"),

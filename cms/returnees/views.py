@@ -29,6 +29,9 @@ from portal.http import AuthenticatedRequest
 from portal.services import set_time_zone
 from portal.timezones import automatic_zone_name
 from portal.views import role_required
+from referrals import services as referral_services
+from referrals.audit import ReferralsAudit
+from referrals.forms import CourseEvidenceForm
 
 casework = role_required(*CASEWORK_ROLES)
 
@@ -54,6 +57,45 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     """My page: fairs and meetings, saved opportunities, appointment requests, referrals in plain words."""
     return render(request, "returnees/dashboard.html", {"d": selectors.dashboard(access=request.access)})
+
+
+COURSE_RECORDED = {
+    referral_services.ENROLLED: gettext_lazy("Thank you. Your enrolment was recorded; your counsellor sees it."),
+    referral_services.COMPLETED: gettext_lazy(
+        "Congratulations! Your completion was recorded; your counsellor sees it with your certificate."
+    ),
+}
+
+
+@returnee_only
+@require_http_methods(["GET", "POST"])
+def referral(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    """One of my referrals; for an online course, I record here that I enrolled or completed it, with my
+    certificate."""
+    found = selectors.get_my_referral(access=request.access, public_id=public_id)
+    if found is None:
+        raise Http404
+    record_read(request, found, action=ReferralsAudit.REFERRAL_VIEWED, details={"channel": "client_page"})
+    steps = referral_services.evidence_steps(found)
+    form = None
+    if request.method == "POST" or steps:
+        form = CourseEvidenceForm(request.POST or None, steps=steps, for_client=True)
+    if request.method == "POST" and form is not None and form.is_valid():
+        evidence = form.evidence()
+        try:
+            referral_services.record_course_evidence_as_client(
+                access=request.access, actor=request.user, referral=found, evidence=evidence
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, COURSE_RECORDED[evidence.step])
+            return redirect("returnees:dashboard")
+    return render(
+        request,
+        "returnees/referral.html",
+        {"line": selectors.status_line(found), "service": found.service, "form": form},
+    )
 
 
 @returnee_only

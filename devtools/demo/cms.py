@@ -30,6 +30,7 @@ from cms.models import (
 )
 from cms.services import grant_editor_access, sync_editor_group
 from devtools.demo.cms_texts import TRANSLATIONS
+from devtools.demo.portal import CENTRES
 from portal.access import Role, unscoped
 from portal.models import Centre, Country, Membership
 from portal.site_url import site_host_and_port
@@ -174,11 +175,70 @@ class Spec:
     children: list[Spec] = field(default_factory=list)
 
 
-def _tree(centres: dict[str, Centre], countries: dict[str, Country]) -> Spec:
-    def centre_page(slug: str) -> Spec:
-        centre = centres[slug]
-        return Spec(CentrePage, slug, centre.name, {"centre": centre, "intro": CENTRE_INTRO})
+# One country page per partner country with a centre, its centre pages under it (in the order of
+# devtools.demo.portal.CENTRES): (country, slug, title, intro). The texts in other languages: cms_texts.
+COUNTRY_PAGES: list[tuple[str, str, str, str]] = [
+    ("GH", "ghana", "Ghana", "Our centres in Accra and Kumasi advise you on jobs, training and return."),
+    ("RS", "serbia", "Serbia", "Our centres in Belgrade and Niš advise you on jobs, training and return."),
+    (
+        "MA",
+        "morocco",
+        "Morocco",
+        "Our centres in Casablanca and Tangier advise you in Arabic and French on jobs, training and return.",
+    ),
+    (
+        "PK",
+        "pakistan",
+        "Pakistan",
+        "Our centres in Lahore and Islamabad advise you in Urdu and English on jobs, training and return.",
+    ),
+    ("EG", "egypt", "Egypt", "Our centre in Cairo advises you in Arabic and English on jobs, training and return."),
+    (
+        "AL",
+        "albania",
+        "Albania",
+        "Our centre in Tirana advises you in Albanian and English on jobs, training and return.",
+    ),
+    ("GM", "the-gambia", "The Gambia", "Our centre in Banjul advises you in English on jobs, training and return."),
+    ("IQ", "iraq", "Iraq", "Our centre in Erbil advises you in Arabic and English on jobs, training and return."),
+    ("JO", "jordan", "Jordan", "Our centre in Amman advises you in Arabic and English on jobs, training and return."),
+    (
+        "XK",
+        "kosovo",
+        "Kosovo",
+        "Our centre in Pristina advises you in Albanian and Serbian on jobs, training and return.",
+    ),
+    ("NG", "nigeria", "Nigeria", "Our centre in Lagos advises you in English on jobs, training and return."),
+    ("SN", "senegal", "Senegal", "Our centre in Dakar advises you in French on jobs, training and return."),
+    ("TN", "tunisia", "Tunisia", "Our centre in Tunis advises you in Arabic and French on jobs, training and return."),
+    (
+        "ID",
+        "indonesia",
+        "Indonesia",
+        "Our centre in Jakarta advises you in Indonesian and English on jobs, training and return.",
+    ),
+]
 
+
+def _country_pages(centres: dict[str, Centre], countries: dict[str, Country]) -> list[Spec]:
+    """The country pages of the countries whose demo centres exist (a test may make only some of them)."""
+    slugs_by_country: dict[str, list[str]] = {}
+    for country, slug, *_rest in CENTRES:
+        slugs_by_country.setdefault(country, []).append(slug)
+    pages = []
+    for code, slug, title, intro in COUNTRY_PAGES:
+        slugs = slugs_by_country[code]
+        if code not in countries or not all(centre in centres for centre in slugs):
+            continue
+        children = [
+            Spec(CentrePage, centre, centres[centre].name, {"centre": centres[centre], "intro": CENTRE_INTRO})
+            for centre in slugs
+        ]
+        pages.append(Spec(CountryPage, slug, title, {"country": countries[code], "intro": intro}, children))
+    return pages
+
+
+def _tree(centres: dict[str, Centre], countries: dict[str, Country]) -> Spec:
     return Spec(
         HomePage,
         "home",
@@ -188,26 +248,7 @@ def _tree(centres: dict[str, Centre], countries: dict[str, Country]) -> Spec:
             "on safe migration and on returning."
         },
         [
-            Spec(
-                CountryPage,
-                "ghana",
-                "Ghana",
-                {
-                    "country": countries["GH"],
-                    "intro": "Our centres in Accra and Kumasi advise you on jobs, training and return.",
-                },
-                [centre_page("gh-accra"), centre_page("gh-kumasi")],
-            ),
-            Spec(
-                CountryPage,
-                "serbia",
-                "Serbia",
-                {
-                    "country": countries["RS"],
-                    "intro": "Our centres in Belgrade and Niš advise you on jobs, training and return.",
-                },
-                [centre_page("rs-belgrade"), centre_page("rs-nis")],
-            ),
+            *_country_pages(centres, countries),
             Spec(
                 TopicIndexPage,
                 "topics",
@@ -271,7 +312,13 @@ def _root(locale: Locale) -> Page:
 
 
 def _ensure_page(parent: Page, spec: Spec, locale: Locale) -> tuple[Page, bool]:
-    existing = parent.get_children().exact_type(spec.model).filter(slug=spec.slug, locale=locale).first()
+    siblings = parent.get_children().exact_type(spec.model).filter(locale=locale)
+    existing = siblings.filter(slug=spec.slug).first()
+    # A country's or centre's page whose slug an editor changed is still that country's or centre's page.
+    if existing is None and spec.model is CountryPage:
+        existing = siblings.filter(countrypage__country=spec.fields["country"]).first()
+    elif existing is None and spec.model is CentrePage:
+        existing = siblings.filter(centrepage__centre=spec.fields["centre"]).first()
     if existing is not None:
         return existing.specific, False
     # Wagtail's initial "Welcome" page holds the slug "home" at the top: move it aside (removed below).

@@ -440,7 +440,7 @@ def _seed_centre(centre: Centre, rng: random.Random, counsellor_id: int) -> int:
         last = None
         for index in range(sessions):
             held_at = client.created_at + dt.timedelta(days=7 * index + rng.randint(0, 3), hours=2)
-            Session.objects.create(
+            session = Session.objects.create(
                 case=case,
                 counsellor_id=counsellor_id,
                 held_at=held_at,
@@ -457,7 +457,8 @@ def _seed_centre(centre: Centre, rng: random.Random, counsellor_id: int) -> int:
                 actor_id=counsellor_id,
                 kind="session.logged",
                 occurred_at=held_at,
-                params={"minutes": 45},
+                # As counselling.services.log_session writes it: the timeline reads the session's own length.
+                params={"session": str(session.public_id), "minutes": session.duration_minutes},
             )
             last = timezone.localdate(held_at)
         if status != CaseStatus.OPEN:
@@ -500,6 +501,34 @@ def _seed_centre(centre: Centre, rng: random.Random, counsellor_id: int) -> int:
     return len(clients)
 
 
+def repair_session_events() -> int:
+    """Demos seeded before this fix wrote "45 minutes" on every session's timeline line, whatever its length.
+    Those lines (they name no session) get the length of the session held at that moment on that case.
+    Lines that name their session (written by the product) and erased clients' cases are left as they are.
+    Returns how many lines were corrected (0 on every later run)."""
+    stale = list(
+        CaseEvent.objects.filter(kind="session.logged", case__client__anonymised_at=None)
+        .exclude(params__has_key="session")
+        .only("case", "params", "occurred_at")
+    )
+    if not stale:
+        return 0
+    minutes = {
+        (case_id, held_at): length
+        for case_id, held_at, length in Session.objects.filter(
+            case_id__in={event.case_id for event in stale}
+        ).values_list("case_id", "held_at", "duration_minutes")
+    }
+    repaired = []
+    for event in stale:
+        length = minutes.get((event.case_id, event.occurred_at))
+        if length is not None and event.params.get("minutes") != length:
+            event.params = {**event.params, "minutes": length}
+            repaired.append(event)
+    CaseEvent.objects.bulk_update(repaired, ["params"])
+    return len(repaired)
+
+
 @transaction.atomic
 def seed() -> dict[str, int]:
     """Clients and their case files in every demo centre (skipped where they exist)."""
@@ -512,4 +541,5 @@ def seed() -> dict[str, int]:
         }
         for centre in Centre.objects.filter(pk__in=counsellors).order_by("pk"):
             created += _seed_centre(centre, rng, counsellors[centre.pk])
-    return {"clients": created}
+        repaired = repair_session_events()
+    return {"clients": created, "session_lines_repaired": repaired}

@@ -129,8 +129,33 @@ def _fairs(centres: dict[str, Centre]) -> list[JobFair]:
         )
         if created:
             fair.centres.set([centre])
+        else:
+            _complete_translations(fair)
         fairs.append(fair)
     return fairs
+
+
+def _complete_translations(fair: JobFair) -> None:
+    """Fairs seeded before their texts were translated showed the English title in every language: give
+    them the missing languages. A text the organisers changed (or translated themselves) is left alone."""
+    changed_by_organisers = {
+        "description": fair.description != FAIR_DESCRIPTION,
+        "questions": list(fair.questions) != [FAIR_QUESTION],
+    }
+    merged = {language: dict(texts) for language, texts in (fair.translations or {}).items()}
+    for language, texts in fair_translations(fair.title).items():
+        have = merged.setdefault(language, {})
+        for field, text in texts.items():
+            if not changed_by_organisers.get(field) and _blank(have.get(field)):
+                have[field] = text
+    if merged != fair.translations:
+        fair.translations = merged
+        fair.save(update_fields=["translations"])
+
+
+def _blank(value: object) -> bool:
+    """No translation: missing, empty, or a list of empty lines."""
+    return not value or (isinstance(value, list) and not any(value))
 
 
 def _booths_and_slots(fairs: list[JobFair], employers: dict[str, Employer]) -> list[Booth]:
@@ -215,7 +240,10 @@ def _registrations(fairs: list[JobFair], rng: random.Random) -> int:
     created = 0
     for fair in fairs:
         centre = fair.centres.first()
-        clients = list(Client.objects.filter(centre=centre).order_by("pk")[:14])
+        # The centre's own demo clients, by their code series: a client transferred in since is not
+        # registered by the seed, one transferred away keeps the registration it had.
+        series = f"{centre.country_id}-{centre.code}-"
+        clients = list(Client.objects.filter(code__startswith=series).order_by("pk")[:14])
         for client in clients:
             status = RegistrationStatus.REGISTERED
             if fair.is_past:

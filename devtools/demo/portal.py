@@ -262,6 +262,8 @@ def demo_accounts() -> list[DemoAccount]:
                 country=code,
             )
         )
+    # An editor for every country with a centre: each has a country page (devtools.demo.cms) to look after.
+    for code in dict.fromkeys(country for country, *_rest in CENTRES):
         accounts.append(
             DemoAccount(f"editor.{code.lower()}@{DEMO_DOMAIN}", f"Editor {code}", Role.EDITOR, country=code)
         )
@@ -387,14 +389,18 @@ def seed_accounts(
         )
         if account.role is None:
             continue
-        Membership.objects.get_or_create(
-            user=user,
-            role=account.role,
-            centre=centres.get(account.centre) if account.centre else None,
-            country_id=account.country,
-            organisation=organisations.get(account.organisation) if account.organisation else None,
-            employer=employers.get(account.employer) if account.employer else None,
-        )
+        role = {
+            "user": user,
+            "role": account.role,
+            "centre": centres.get(account.centre) if account.centre else None,
+            "country_id": account.country,
+            "organisation": organisations.get(account.organisation) if account.organisation else None,
+            "employer": employers.get(account.employer) if account.employer else None,
+        }
+        # Not get_or_create: a role ended in the portal and given again is two rows, and the seed leaves
+        # an ended role ended (the person was taken off it on purpose).
+        if not Membership.objects.filter(**role).exists():
+            Membership.objects.create(**role)
         if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
             TOTP.activate(user, demo_totp_secret(account.email))
     return created

@@ -10,6 +10,8 @@ Import from `jobfairs.models`: every public name is here.
 """
 
 from jobfairs.models.candidates import (
+    CONSENT_WORDING,
+    CONSENT_WORDING_PHONE,
     Application,
     ApplicationQuerySet,
     Booking,
@@ -50,6 +52,8 @@ from jobfairs.models.fairs import (
 
 __all__ = [
     "ACTIVE_REGISTRATION",
+    "CONSENT_WORDING",
+    "CONSENT_WORDING_PHONE",
     "FAIR_STAFF_ROLES",
     "FINAL_APPLICATION",
     "Application",

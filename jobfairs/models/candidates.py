@@ -106,6 +106,15 @@ class SurveyQuerySet(ScopedQuerySet):
         return self.filter(Q(respondent_id=access.user_id) | Q(fair_id__in=_staff_fairs(access)))
 
 
+# What a returnee's consent to share with the fair's employers covered, by the wording they agreed to
+# (`RegistrationForm.share_profile`, the "Share my profile" button under "My job fairs"). A consent is
+# shown to employers only as far as its wording went (`jobfairs.selectors.list_candidates`).
+# 1: "my name, e-mail and profile" (before issue #19): name, e-mail address, skills, languages, CV.
+# 2: name, how to reach me (phone number, e-mail address), skills, languages and CV.
+CONSENT_WORDING_PHONE = 2
+CONSENT_WORDING = 2
+
+
 def _check_in_code() -> str:
     # No 0/O or 1/I: read out loud or typed from a printout.
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -144,6 +153,10 @@ class Registration(models.Model):
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     consent_given_at = models.DateTimeField(_("consent to share given"), null=True, blank=True)
     consent_withdrawn_at = models.DateTimeField(_("consent to share withdrawn"), null=True, blank=True)
+    # The wording of the consent (CONSENT_WORDING): what the person agreed employers may see.
+    consent_wording = models.PositiveSmallIntegerField(
+        _("wording of the consent to share"), default=CONSENT_WORDING, db_default=CONSENT_WORDING
+    )
     check_in_code = models.CharField(_("check-in code"), max_length=8, unique=True, default=_check_in_code)
     attended_at = models.DateTimeField(_("attended"), null=True, blank=True)
     joined_online_at = models.DateTimeField(_("joined online"), null=True, blank=True)
@@ -202,6 +215,14 @@ class Registration(models.Model):
         if self.user_id:
             return self.consent_given_at is not None and self.consent_withdrawn_at is None
         return has_consent(self.client, ConsentPurpose.SHARE_WITH_EMPLOYERS)
+
+    @property
+    def shares_phone(self) -> bool:
+        """Whether the consent to share covers the phone number: a returnee's, when its wording said so; a
+        client's case-file consent to share a profile with employers covers the contact details."""
+        if self.user_id:
+            return self.consent_wording >= CONSENT_WORDING_PHONE
+        return True
 
     @property
     def candidate_name(self) -> str:

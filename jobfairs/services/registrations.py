@@ -12,7 +12,15 @@ from counselling.audit import CounsellingAudit
 from counselling.consent import has_consent
 from counselling.models import CaseEvent, Client, Consent, ConsentPurpose
 from jobfairs.audit import JobfairsAudit
-from jobfairs.models import Booking, BookingStatus, FairStatus, JobFair, Registration, RegistrationStatus
+from jobfairs.models import (
+    CONSENT_WORDING,
+    Booking,
+    BookingStatus,
+    FairStatus,
+    JobFair,
+    Registration,
+    RegistrationStatus,
+)
 from jobfairs.services._guards import lock_fair, lock_registration, require_own_registration
 from portal import outbox
 from portal.access import CASEWORK_ROLES, Access, unscoped
@@ -95,6 +103,7 @@ def register_for_fair(
         status=status,
         answers=_check_answers(fair, answers or {}),
         consent_given_at=timezone.now() if share_profile else None,
+        consent_wording=CONSENT_WORDING,
         **_declared(declared),
     )
     record_event(
@@ -142,15 +151,18 @@ def register_client_for_fair(
 
 @transaction.atomic(durable=True)
 def set_profile_sharing(*, access: Access, actor: User, registration: Registration, share: bool) -> Registration:
-    """Give or withdraw consent to share the profile with the fair's employers (kept with its times)."""
+    """Give or withdraw consent to share the profile with the fair's employers (kept with its times).
+
+    Giving it records the current wording (`CONSENT_WORDING`): what employers may see from now on."""
     require_own_registration(access, registration)
     registration = lock_registration(registration)
     now = timezone.now()
     if share:
         registration.consent_given_at, registration.consent_withdrawn_at = now, None
+        registration.consent_wording = CONSENT_WORDING
     elif registration.consent_given_at is not None:
         registration.consent_withdrawn_at = now
-    registration.save(update_fields=["consent_given_at", "consent_withdrawn_at"])
+    registration.save(update_fields=["consent_given_at", "consent_withdrawn_at", "consent_wording"])
     record_event(
         actor=actor,
         action=JobfairsAudit.CONSENT_GIVEN if share else JobfairsAudit.CONSENT_WITHDRAWN,

@@ -25,6 +25,7 @@ from jobfairs.views.candidates import (
 from jobfairs.views.employers import (
     application_status,
     booth_edit,
+    candidate_cv,
     candidate_list,
     employer_dashboard,
     slot_create,
@@ -54,6 +55,7 @@ __all__ = [
     "booth_decide",
     "booth_detail",
     "booth_edit",
+    "candidate_cv",
     "candidate_list",
     "check_in",
     "client_register",

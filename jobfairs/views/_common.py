@@ -21,6 +21,9 @@ fair_staff = role_required(Role.COUNSELLOR, Role.CENTRE_MANAGER, Role.COUNTRY_CO
 casework = role_required(*CASEWORK_ROLES)
 managers = role_required(Role.CENTRE_MANAGER)
 reporting = role_required(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR)
+# Lessons learned: managers (their centres' fairs), coordinators (their countries'), analysts (every fair,
+# aggregated).
+lessons_readers = role_required(Role.CENTRE_MANAGER, Role.COUNTRY_COORDINATOR, Role.PROGRAMME_ANALYST)
 
 
 def returnee_only(view: Callable) -> Callable:

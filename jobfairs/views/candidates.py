@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jobfairs import selectors, services
 from jobfairs.forms import ApplicationForm, RegistrationForm, SurveyForm
 from jobfairs.ics import booking_ics
+from jobfairs.notifications import confirmation_channel
 from jobfairs.views._common import flash_error, returnee_only
 from portal.errors import DomainError, apply_domain_error
 from portal.http import AuthenticatedRequest
@@ -127,7 +128,16 @@ def slot_book(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     except DomainError as error:
         flash_error(request, error)
         return redirect(back)
-    messages.success(request, _("Your meeting is booked. We sent you a confirmation with a calendar file."))
+    channel = confirmation_channel(registration)
+    if channel == "email":
+        messages.success(request, _("Your meeting is booked. We sent you a confirmation with a calendar file."))
+    elif channel == "sms":
+        messages.success(
+            request,
+            _("Your meeting is booked. We sent you a text message (SMS). The calendar file is on this page."),
+        )
+    else:
+        messages.success(request, _("Your meeting is booked. You find it and its calendar file on this page."))
     return redirect("jobfairs:registration-list")
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from jobfairs.audit import JobfairsAudit
 from jobfairs.forms import ApplicationStatusForm, BoothForm, SlotsForm, VacancyForm
 from jobfairs.models import FairStatus, Vacancy
 from jobfairs.views._common import employer_only, flash_error, in_zone
-from portal.audit import record_reads
+from portal.audit import record_read, record_reads
 from portal.errors import DomainError, apply_domain_error
 from portal.http import AuthenticatedRequest
 
@@ -137,22 +137,39 @@ def vacancy_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse
 @employer_only
 @require_GET
 def candidate_list(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
-    """Candidates of the booth's fair who agreed to share their profile; of the others, only a count."""
+    """The booth's fair's candidates: what each agreed to share, a pseudonymous code for the others."""
     booth = selectors.get_my_booth(access=request.access, public_id=public_id)
-    candidates, total = selectors.list_candidates(access=request.access, booth=booth)
-    # An employer outside the centres sees these people's names and addresses: one read line each.
-    record_reads(request, candidates, action=JobfairsAudit.CANDIDATE_VIEWED)
+    listing = selectors.list_candidates(access=request.access, booth=booth)
+    # An employer outside the centres sees these people's names and contacts: one read line each.
+    record_reads(request, listing.shared_registrations, action=JobfairsAudit.CANDIDATE_VIEWED)
     return render(
         request,
         "jobfairs/candidate_list.html",
         {
             "booth": booth,
             "fair": booth.fair,
-            "candidates": candidates,
-            "total": total,
+            "listing": listing,
             "may_see": booth.is_approved and booth.employer.is_verified,
         },
     )
+
+
+@employer_only
+@require_GET
+def candidate_cv(request: AuthenticatedRequest, public_id: UUID, registration_id: UUID) -> FileResponse:
+    """A sharing candidate's CV, for the employer of a booth at their fair: a download only, audited."""
+    booth = selectors.get_my_booth(access=request.access, public_id=public_id)
+    registration = selectors.get_candidate_cv(access=request.access, booth=booth, public_id=registration_id)
+    profile = registration.user.returnee_profile  # type: ignore[union-attr]  # get_candidate_cv: a user with a CV
+    record_read(
+        request, registration, action=JobfairsAudit.CANDIDATE_CV_DOWNLOADED, details={"booth": str(booth.public_id)}
+    )
+    response = FileResponse(
+        profile.cv.open("rb"), as_attachment=True, filename=profile.cv_name, content_type=profile.cv_content_type
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @employer_only

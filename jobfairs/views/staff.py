@@ -18,7 +18,7 @@ from counselling.models import Client
 from jobfairs import selectors, services
 from jobfairs.forms import CheckInForm, ClientRegistrationForm, FairEditForm, FairForm
 from jobfairs.models import JobFair
-from jobfairs.views._common import casework, fair_staff, flash_error, managers, reporting
+from jobfairs.views._common import casework, fair_staff, flash_error, lessons_readers, managers
 from portal.access import CASEWORK_ROLES, Role
 from portal.errors import DomainError, apply_domain_error
 from portal.http import AuthenticatedRequest
@@ -113,6 +113,7 @@ def fair_manage(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
         {
             "fair": fair,
             "outcome": selectors.fair_outcome(fair),
+            "survey_answers": selectors.list_survey_answers(access=request.access, fair=fair),
             "booths": selectors.list_fair_booths(access=request.access, fair=fair),
             "page": registrations,
             "query": "",
@@ -214,8 +215,9 @@ def client_register(request: AuthenticatedRequest, public_id: UUID) -> HttpRespo
     return render(request, "jobfairs/client_register_form.html", {"form": form, "fair": fair})
 
 
-@reporting
+@lessons_readers
 @require_GET
 def lessons(request: AuthenticatedRequest) -> HttpResponse:
-    """Lessons learned: outcomes per fair and by format, for the fairs of the user's centres or countries."""
+    """Lessons learned: outcomes and the surveys' free-text answers by format, and outcomes per fair, for the
+    fairs of the user's centres or countries (an analyst: every fair, aggregated); see selectors.lessons_learned."""
     return render(request, "jobfairs/lessons.html", {"lessons": selectors.lessons_learned(access=request.access)})

@@ -192,6 +192,7 @@ def create_centre(
     translations: dict[str, dict[str, str]] | None = None,
     languages: Iterable[str] = (),
     is_active: bool = True,
+    reply_to_email: str = "",
 ) -> Centre:
     """Open a centre in a country. Administrators only. `translations`: its opening hours in other languages
     (`portal.i18n_content`).
@@ -210,6 +211,7 @@ def create_centre(
         address=address.strip(),
         phone=phone.strip(),
         email=email.strip().lower(),
+        reply_to_email=reply_to_email.strip().lower(),
         opening_hours=opening_hours.strip(),
         translations=clean_translations(translations, CENTRE_TRANSLATED_FIELDS),
         languages=_languages(languages),
@@ -247,6 +249,7 @@ def update_centre(
     translations: dict[str, dict[str, str]] | None = None,
     languages: Iterable[str] = (),
     is_active: bool = True,
+    reply_to_email: str = "",
 ) -> Centre:
     """Change a centre's details, or close it to new work (`is_active`). Administrators only. `translations`:
     its opening hours in other languages (None leaves them as they are).
@@ -274,6 +277,7 @@ def update_centre(
         "address": address.strip(),
         "phone": phone.strip(),
         "email": email.strip().lower(),
+        "reply_to_email": reply_to_email.strip().lower(),
         "opening_hours": opening_hours.strip(),
         "languages": _languages(languages),
         "is_active": is_active,

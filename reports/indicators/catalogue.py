@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+
+from django.db.models import Count, F
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
+from referrals.models import ReferralEvent, ReferralStatus, ServiceCategory
 from reports.indicators.computations import (
     applications,
     days_to_first_referral,
@@ -25,7 +31,30 @@ from reports.indicators.definitions import (
     RATE,
     SNAPSHOT,
     Indicator,
+    Row,
+    report_tz,
 )
+
+
+def online_course_completions(start: dt.date, end: dt.date) -> Iterator[Row]:
+    """Completions of online courses recorded with evidence (a certificate number or an Open Badge or certificate
+    link: `referrals.services.record_course_evidence_as_*`), on the day of the completion event."""
+    tz = report_tz()
+    rows = (
+        ReferralEvent.objects.filter(
+            to_status=ReferralStatus.COMPLETED,
+            occurred_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+            occurred_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+            referral__service__category=ServiceCategory.ONLINE_COURSE,
+        )
+        .exclude(referral__certificate_number="", referral__certificate_url="")
+        .annotate(day=TruncDate("occurred_at", tzinfo=tz))
+        .values("day", centre_id=F("referral__centre_id"))
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        yield row["centre_id"], row["day"], "", "", row["n"]
+
 
 COUNSELLING = _("Counselling")
 REFERRALS = _("Referrals")
@@ -102,6 +131,18 @@ INDICATORS: tuple[Indicator, ...] = (
         REFERRALS,
         (CATEGORY,),
         referral_events("completed"),
+    ),
+    Indicator(
+        "online_course_completions",
+        _("Online course completions with evidence"),
+        _(
+            "Referrals to online courses completed in the period with a certificate number or an Open Badge or "
+            "certificate link, entered by the counsellor, the course's organisation or the client."
+        ),
+        COUNT,
+        REFERRALS,
+        (),
+        online_course_completions,
     ),
     Indicator(
         "referrals_closed",

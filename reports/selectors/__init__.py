@@ -5,7 +5,7 @@ archive (builds). Aggregates only: the roll-ups hold no name.
 
 from reports.selectors.builds import get_build, list_builds
 from reports.selectors.comparison import Comparison, get_comparison
-from reports.selectors.rollups import count_people
+from reports.selectors.rollups import count_people, data_as_of
 from reports.selectors.scopes import (
     CENTRE,
     COUNTRY,
@@ -44,6 +44,7 @@ __all__ = [
     "Scope",
     "TableRow",
     "count_people",
+    "data_as_of",
     "default_scope",
     "get_build",
     "get_centre_scope",

@@ -5,15 +5,21 @@ Whole months are read from the period roll-ups (PeriodCount, PeopleCount), other
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import connection
 
 from portal.models import Centre
 from reports.indicators import DAYS, SNAPSHOT_CODES
-from reports.models import DailyCount, Level, PeopleCount, PeriodCount, PersonDay
+from reports.models import DailyCount, Level, PeopleCount, PeriodCount, PersonDay, RollupFreshness
 from reports.periods import Period, month_split
 from reports.selectors.scopes import CENTRE, COUNTRY, PROGRAMME, Scope
+
+
+def data_as_of() -> dt.datetime | None:
+    """When the roll-ups were last rebuilt up to today (None before the first rebuild): one query."""
+    return RollupFreshness.objects.values_list("as_of", flat=True).first()
 
 
 def level_where(scope: Scope) -> tuple[str, list[Any]] | None:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.access import unscoped
@@ -14,7 +15,7 @@ from portal.errors import DomainError
 from portal.models import Centre
 from reports.audit import ReportsAudit
 from reports.indicators import SNAPSHOT_CODES, STORED, compute_people
-from reports.models import DailyCount, Level, PeopleCount, PeriodCount, PersonDay
+from reports.models import DailyCount, Level, PeopleCount, PeriodCount, PersonDay, RollupFreshness
 
 # Rebuilds of overlapping ranges wait for each other instead of colliding on the unique keys.
 REBUILD_LOCK = 7_000_007
@@ -27,12 +28,14 @@ def rebuild_rollups(*, start: dt.date, end: dt.date, actor: Any = None) -> int:
 
     Idempotent: a delete and an insert of the same range in one transaction, under an advisory
     lock, so two rebuilds never interleave. Returns the number of rows written; audited as
-    ``reports.rollup.rebuilt``.
+    ``reports.rollup.rebuilt``. A rebuild that reaches today also sets the dashboards' "data as of"
+    (`RollupFreshness`) to the moment it began reading.
     """
     if end < start:
         raise DomainError(_("The end of the range is before its start."))
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REBUILD_LOCK])
+    began = timezone.now()  # after the lock: every write committed before this moment is read below
     DailyCount.objects.filter(day__range=(start, end)).delete()
     PersonDay.objects.filter(day__range=(start, end)).delete()
     written = 0
@@ -50,6 +53,8 @@ def rebuild_rollups(*, start: dt.date, end: dt.date, actor: Any = None) -> int:
     written += len(DailyCount.objects.bulk_create(counts, batch_size=BATCH))
     written += len(PersonDay.objects.bulk_create(people, batch_size=BATCH))
     written += rebuild_period_rollups(since=start)
+    if end >= timezone.localdate(began):
+        RollupFreshness.objects.update_or_create(pk=1, defaults={"as_of": began})
     record_event(
         actor=actor,
         action=ReportsAudit.ROLLUP_REBUILT,

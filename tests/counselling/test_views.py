@@ -90,7 +90,7 @@ def test_outsider_gets_404_for_a_document_of_another_centre(client, counsellor, 
 
 
 CASELOAD_QUERIES = 6
-CASE_DETAIL_QUERIES = 13
+CASE_DETAIL_QUERIES = 14  # with the case's referrals (one query, from referrals' case_referrals tag)
 
 
 def test_caseload_query_count_does_not_grow(client, counsellor, django_assert_num_queries) -> None:

@@ -35,13 +35,35 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+FONT_DIR = Path(__file__).resolve().parents[2] / "portal" / "fonts"
 # axe impacts that fail a test; "minor" and "moderate" are left to review.
 BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 DEFAULT_TIMEOUT_MS = 10_000
 
 
+def _fontconfig(folder: Path) -> Path:
+    """A fontconfig configuration that knows only the fonts shipped in portal/fonts.
+
+    Chromium does not start on a machine without any font (a fresh clone needs none installed), and the
+    pages look the same on every machine: Noto Sans for Latin and Cyrillic, Noto Naskh Arabic for Arabic and
+    Urdu, whatever the system has.
+    """
+    aliases = "".join(
+        f"<alias><family>{generic}</family><prefer><family>Noto Sans</family>"
+        "<family>Noto Naskh Arabic</family></prefer></alias>"
+        for generic in ("sans-serif", "serif", "monospace", "system-ui")
+    )
+    config = folder / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        f"<fontconfig><dir>{FONT_DIR}</dir><cachedir>{folder / 'cache'}</cachedir>{aliases}</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return config
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     if CHROMIUM is None:
         message = (
             "No Chromium found: the browser tests need a system Chromium "
@@ -57,7 +79,13 @@ def browser() -> Iterator[Browser]:
     # tests last (tests/conftest.py), so this never weakens the check for the others.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        fonts = _fontconfig(tmp_path_factory.mktemp("fontconfig"))
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            env={**os.environ, "FONTCONFIG_FILE": str(fonts), "FONTCONFIG_PATH": str(fonts.parent)},
+        )
         try:
             yield browser
         finally:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from tests.access import everyone, only
@@ -74,6 +76,51 @@ def application_kwargs(request: pytest.FixtureRequest) -> dict:
     return {"public_id": application.public_id}
 
 
+# Unique numbers: the reflow and bidi tests make a page's rows once per language, in one database.
+_PHONES = itertools.count(1234567)
+
+
+def _sharing_candidate(booth, **user_fields):
+    """A candidate at the booth's fair who shares a profile with skills, languages and a CV."""
+    from django.core.files.base import ContentFile
+
+    from cms.returnees.models import ReturneeProfile
+    from portal.access import unscoped
+    from tests.factories import UserFactory
+    from tests.jobfairs.factories import RegistrationFactory
+
+    user = UserFactory(**user_fields)
+    registration = RegistrationFactory(fair=booth.fair, user=user)
+    with unscoped():
+        profile = ReturneeProfile.objects.create(user=user, skills="Welding, forklift", languages=["ar", "en"])
+    profile.cv.save("cv", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    profile.cv_name, profile.cv_content_type = "cv.pdf", "application/pdf"
+    profile.save()
+    return registration
+
+
+def candidate_list_kwargs(request: pytest.FixtureRequest) -> dict:
+    """The employer persona's approved booth with a candidate who shares everything, one with a phone number
+    only and no name, and one who shares nothing: every kind of card the page shows."""
+    from portal.models import User
+    from tests.factories import UserFactory
+    from tests.jobfairs.factories import RegistrationFactory
+
+    booth = _booth(request)
+    _sharing_candidate(booth, phone=f"+23324{next(_PHONES):07d}", phone_verified=True)
+    phone_only = User.objects.create(email=None, phone=f"+23324{next(_PHONES):07d}", phone_verified=True)
+    RegistrationFactory(fair=booth.fair, user=phone_only)
+    RegistrationFactory(fair=booth.fair, user=UserFactory(), consent_given_at=None)
+    return {"public_id": booth.public_id}
+
+
+def candidate_cv_kwargs(request: pytest.FixtureRequest) -> dict:
+    """The employer persona's approved booth, and a candidate at its fair who shares a profile with a CV."""
+    booth = _booth(request)
+    registration = _sharing_candidate(booth)
+    return {"public_id": booth.public_id, "registration_id": registration.public_id}
+
+
 def past_fair_kwargs(request: pytest.FixtureRequest) -> dict:
     """A fair that is over: the returnee attended it, the employer had a booth."""
     from jobfairs.models import RegistrationStatus
@@ -116,14 +163,17 @@ ROWS = {
     "jobfairs:employer-dashboard": (None, employer()),
     "jobfairs:booth-edit": (fair_kwargs, employer()),
     "jobfairs:slot-create": (booth_kwargs, employer()),
-    "jobfairs:candidate-list": (booth_kwargs, employer()),
+    "jobfairs:candidate-list": (candidate_list_kwargs, employer()),
+    # A sharing candidate's CV (issue #19): the booth's employer only; a download.
+    "jobfairs:candidate-cv": (candidate_cv_kwargs, employer()),
     "jobfairs:vacancy-create": (None, employer()),
     "jobfairs:vacancy-edit": (vacancy_kwargs, employer()),
     "jobfairs:application-status": (application_kwargs, employer(405)),
     # Staff
     "jobfairs:fair-manage-list": (None, only(FAIR_STAFF)),
     "jobfairs:fair-create": (None, only(["centre_manager"])),
-    "jobfairs:lessons": (None, only(["centre_manager", "country_coordinator"])),
+    # Lessons learned (issue #19): analysts too, aggregated across every fair.
+    "jobfairs:lessons": (None, only(["centre_manager", "country_coordinator", "programme_analyst"])),
     # Vetting employers (issue #19): managers and coordinators of the employer's country; a POST only.
     "jobfairs:employer-vetting": (None, only(["centre_manager", "country_coordinator"])),
     "jobfairs:employer-vet": (

@@ -274,9 +274,9 @@ def test_employer_adds_slots_in_the_fairs_time_zone(client, employer, booth, fai
 FAIR_LIST_QUERIES = 2
 FAIR_DETAIL_QUERIES = 3
 EMPLOYER_DASHBOARD_QUERIES = 10  # 9 reads and one audit insert for the candidates named (one query for all)
-FAIR_MANAGE_QUERIES = 8  # with the fair's booths and booth requests (one query)
+FAIR_MANAGE_QUERIES = 9  # with the fair's booths and booth requests (one query) and its survey answers (one)
 MY_REGISTRATIONS_QUERIES = 6
-LESSONS_QUERIES = 5
+LESSONS_QUERIES = 6  # furniture, the fairs with their outcomes in one query, their survey answers in one
 
 
 def test_public_fair_list_query_count_is_flat(client, centre_a, django_assert_num_queries) -> None:

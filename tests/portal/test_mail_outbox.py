@@ -75,12 +75,15 @@ def test_password_reset_answers_normally_with_smtp_down_and_the_mail_goes_out_on
     assert OutboxMessage.objects.get(pk=queued.pk).completed_at is not None
 
 
-def test_account_mail_is_rendered_in_the_language_of_the_request(
+def test_account_mail_is_rendered_in_the_reader_s_saved_language_where_it_is_sent(
     settings, client, returnee, django_capture_on_commit_callbacks
 ) -> None:
+    """Rendered in the request (the worker only delivers), in the account's saved language, not the page's."""
     settings.MAILERS = _mailers(WORKING)
+    returnee.user.preferred_language = "fr"
+    returnee.user.save(update_fields=["preferred_language"])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/fr/accounts/password/reset/", {"email": returnee.user.email})
+        client.post("/de/accounts/password/reset/", {"email": returnee.user.email})
     [message] = mail.outbox
     assert message.subject.endswith("E-mail de réinitialisation de mot de passe")
 

@@ -79,6 +79,7 @@ ROWS = {
     "referrals:referral-cancel": (referral_kwargs, only(CASEWORKERS, 405)),
     "referrals:referral-resend": (referral_kwargs, only(CASEWORKERS, 405)),
     "referrals:referral-slip": (referral_kwargs, only(CASEWORKERS)),
+    "referrals:referral-course": (referral_kwargs, only(CASEWORKERS, 405)),
     "referrals:partner-inbox": (None, only(["partner"])),
     "referrals:partner-referral": (referral_kwargs, only(["partner"])),
     # Anyone holding the link may answer: that is its purpose.

@@ -22,9 +22,9 @@ from tests.reports.test_views import MARCH_Q, _url
 MARCH = Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31), "March")
 # The dashboard's queries (DASHBOARD_QUERIES in test_views; a country's also reads the country, its
 # centres and the centres to drill down to) and three for the comparison: its columns, the counts of
-# every column in one grouped query, the unique people of every column and the total in one.
-COUNTRY_QUERIES = 12
-PROGRAMME_QUERIES = 9
+# every column in one grouped query, the unique people of every column and the total in one; then "data as of".
+COUNTRY_QUERIES = 13
+PROGRAMME_QUERIES = 10
 
 
 def _rebuild() -> None:

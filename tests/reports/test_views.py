@@ -21,8 +21,8 @@ from tests.reports.builders import at
 
 # Session, user, memberships and MFA (the page's furniture), then two for the report:
 # the counts of every period in one grouped query, and the unique people of every period in one;
-# then three for the countries side by side (see test_comparison).
-DASHBOARD_QUERIES = 9
+# then three for the countries side by side (see test_comparison); then one for "data as of".
+DASHBOARD_QUERIES = 10
 MARCH_Q = {"period": "month", "year": "2026", "month": "3"}
 
 

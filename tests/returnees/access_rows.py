@@ -30,6 +30,33 @@ def cv_kwargs(request: pytest.FixtureRequest) -> dict:
     return {}
 
 
+def my_referral_kwargs(request: pytest.FixtureRequest) -> dict:
+    """A referral of the client record linked to the returnee persona's account: an online course they are
+    enrolled in, with a long certificate link (the page shows the evidence and the completion form)."""
+    import datetime as dt
+
+    from counselling.models import Client
+    from portal.access import unscoped
+    from referrals.models import Referral, Service
+    from tests.referrals.access_rows import _referral
+
+    user = request.getfixturevalue("returnee").user
+    with unscoped():  # an account links to one client record: pages asked for twice (two languages) share it
+        linked = Referral.objects.filter(case__client__portal_account=user).first()
+    if linked is not None:
+        return {"public_id": linked.public_id}
+    referral = _referral(request, status="enrolled")
+    with unscoped():
+        Service.objects.filter(pk=referral.service_id).update(category="online_course", delivery="online")
+        Referral.objects.filter(pk=referral.pk).update(
+            sent_at=referral.created_at,
+            enrolled_on=dt.date.today(),
+            certificate_url="https://badges.example.org/assertions/" + "0123456789abcdef" * 8,
+        )
+        Client.objects.filter(pk=referral.case.client_id).update(portal_account=user)
+    return {"public_id": referral.public_id}
+
+
 def client_kwargs(request: pytest.FixtureRequest) -> dict:
     from tests.factories import ClientFactory
 
@@ -45,6 +72,8 @@ ROWS = {
     "returnees:link-code": (None, only(RETURNEE, 405)),
     "returnees:unlink": (None, only(RETURNEE, 405)),
     "returnees:saved": (None, only(RETURNEE)),
+    # The returnee's own referral (of the client record linked to their account); anyone else's is a 404.
+    "returnees:referral": (my_referral_kwargs, only(RETURNEE)),
     "returnees:saved-toggle": (lambda request: {"kind": "fair", "public_id": uuid.uuid4()}, only(RETURNEE, 405)),
     "returnees:data": (None, only(RETURNEE)),
     # Without a recent re-authentication, the downloads and the deletion ask for it first.

@@ -165,6 +165,10 @@ def everything(counsellor, manager, outsider_manager, partner_org, employer_org)
         due_on=dt.date.today(),
         sent_at=timezone.now(),
         closed_at=timezone.now(),
+        enrolled_on=dt.date.today(),
+        completed_on=dt.date.today(),
+        certificate_number="AMINA-HADDAD-001",
+        certificate_url="https://badges.example.org/amina-haddad",
     )
     ReferralEvent.objects.create(
         referral=referral, channel="partner_link", from_status="sent", to_status="declined", note="Call Amina back"
