@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
 
 
 class CalloutKind(blocks.ChoiceBlock):
@@ -106,6 +107,24 @@ class DocumentBlock(blocks.StructBlock):
         template = "cms/blocks/document.html"
 
 
+class ImageBlock(blocks.StructBlock):
+    """An image with its text alternative, always: uploads are limited by WAGTAILIMAGES_MAX_UPLOAD_SIZE and
+    WAGTAILIMAGES_MAX_IMAGE_PIXELS (portal/settings.py) and shown as a width-limited rendition."""
+
+    image = ImageChooserBlock(label=_("Image"))
+    alt_text = blocks.CharBlock(
+        label=_("Text alternative"),
+        max_length=250,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    caption = blocks.CharBlock(label=_("Caption"), max_length=250, required=False)
+
+    class Meta:
+        icon = "image"
+        label = _("Image")
+        template = "cms/blocks/image.html"
+
+
 class InformationStreamBlock(blocks.StreamBlock):
     text = blocks.RichTextBlock(
         label=_("Text"),
@@ -117,6 +136,7 @@ class InformationStreamBlock(blocks.StreamBlock):
     callout = CalloutBlock()
     steps = StepsBlock()
     contact = ContactCardBlock()
+    image = ImageBlock()
     video = VideoBlock()
     document = DocumentBlock()
 
@@ -132,6 +152,7 @@ class NewsStreamBlock(blocks.StreamBlock):
         template="cms/blocks/text.html",
     )
     callout = CalloutBlock()
+    image = ImageBlock()
     video = VideoBlock()
     document = DocumentBlock()
 

@@ -23,6 +23,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from cms.blocks import InformationStreamBlock, NewsStreamBlock
 from cms.links import page_url
+from cms.page_forms import CentrePageForm, SitePageForm
 from cms.untranslated import fallback_parts
 
 
@@ -49,7 +50,9 @@ class SitePage(Page):
     intro = models.TextField(_("introduction"), blank=True, help_text=_("One or two sentences under the title."))
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    base_form_class = SitePageForm  # ASCII slugs, a translation keeps its source's slug (cms/page_forms.py)
+    # The Arabic-script words without article and prefixes, one spelling of each letter (cms/search.py).
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("search_normalised")]
     translatable_fields = [*PAGE_TRANSLATABLE_FIELDS, TranslatableField("intro")]
 
     class Meta:
@@ -59,6 +62,16 @@ class SitePage(Page):
         """The live translations of this page (itself included), for hreflang links: one query."""
         pages = self.get_translations(inclusive=True).live().public().select_related("locale")
         return [{"lang": page.locale.language_code, "url": url} for page in pages if (url := page_url(page, request))]
+
+    def search_normalised(self) -> str:
+        """The normalised forms of the page's Arabic-script words, added to the search index (cms/search.py)."""
+        from cms.search import normalised_forms
+
+        texts = [self.title, self.intro, self.search_description]
+        body = getattr(self, "body", None)
+        if body is not None:
+            texts += [str(text) for text in body.stream_block.get_searchable_content(body)]
+        return normalised_forms(texts)
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
@@ -127,6 +140,7 @@ class CentrePage(SitePage):
     body = StreamField(InformationStreamBlock(), verbose_name=_("content"), blank=True)
 
     content_panels = [*SitePage.content_panels, FieldPanel("centre"), FieldPanel("body")]
+    base_form_class = CentrePageForm  # only the centres of the country page it is under
     search_fields = [*SitePage.search_fields, index.SearchField("body")]
     translatable_fields = [
         *SitePage.translatable_fields,

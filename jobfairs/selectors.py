@@ -397,8 +397,8 @@ def _shared_candidate(booth: Booth, registration: Registration) -> Candidate:
 
 
 def list_candidates(*, access: Access, booth: Booth) -> CandidateList:
-    """The fair's candidates, in the order they registered, for the booth's employer. Two queries, whatever
-    their number.
+    """The fair's candidates for the booth's employer: those who shared their profile first (the ones the
+    employer can act on), each group in the order they registered. Two queries, whatever their number.
 
     Personal data comes only through the one door (`Registration.objects.visible_to`): the candidates who
     agreed to share, and nobody at all unless the booth is approved and the employer verified. Everyone
@@ -425,6 +425,7 @@ def list_candidates(*, access: Access, booth: Booth) -> CandidateList:
         )
         for pk, public_id in everyone
     ]
+    candidates.sort(key=lambda candidate: not candidate.shared)  # stable: registration order within each group
     return CandidateList(candidates=candidates, total=len(everyone), shared=len(shared))
 
 

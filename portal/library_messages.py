@@ -328,3 +328,11 @@ DJANGO_MESSAGES = (
     ),
     gettext_noop("Enter a complete value."),
 )
+
+# Wagtail's image upload limits (WAGTAILIMAGES_MAX_UPLOAD_SIZE, WAGTAILIMAGES_MAX_IMAGE_PIXELS): Wagtail ships no
+# Albanian, Serbian Latin or Urdu catalogue, so the editors' errors are translated here.
+WAGTAIL_MESSAGES = (
+    gettext_noop("This file is too big (%(file_size)s). Maximum filesize %(max_filesize)s."),
+    gettext_noop("This file has too many pixels (%(num_pixels)s). Maximum pixels %(max_pixels_count)s."),
+    gettext_noop("This file is too big. Maximum filesize %(max_filesize)s."),
+)

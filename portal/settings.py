@@ -519,6 +519,13 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx"]
 # The same pixel limit as case documents (counselling.documents.MAX_IMAGE_PIXELS), checked from the header
 # before decoding; Wagtail's default (128 million) would let one upload take half a gigabyte.
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# An image of more than 5 MB is refused at upload with Wagtail's "This file is too big" (translated in locale/).
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
+# Each country's editors publish their own pages: no moderation step (its Moderators group was never staffed,
+# so "Submit for moderation" sent pages to nobody). Publishing rights are per country (cms/services.py).
+WAGTAIL_WORKFLOW_ENABLED = False
+# The admin in all eight portal languages (Wagtail's own list lacks Albanian, Serbian (Latin) and Urdu).
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # "Ask for an appointment": requests per hour from one IP address, and to one centre.
 APPOINTMENT_RATE_PER_IP = 5

@@ -6,7 +6,6 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
@@ -37,7 +36,7 @@ portal_patterns = (
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("cms.urls")),  # sitemap.xml and robots.txt
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("cms.language_urls")),  # the language switcher
     path("django-admin/", admin.site.urls),  # administrators only, no personal data: portal/adminsite.py
     # Wagtail's own password-only login would skip the second factor: everyone signs in through allauth.
     path("cms-admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
@@ -63,3 +62,7 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
+
+# Translated error pages with the site's frame (404) and without the database (500): cms/errors.py.
+handler404 = "cms.errors.page_not_found"
+handler500 = "cms.errors.server_error"

@@ -90,14 +90,38 @@ def _english_by_default():
 def _empty_cache_after_committed_tests(request: pytest.FixtureRequest, django_db_blocker):
     """The database cache survives the flush of transactional and browser tests: empty it after them.
 
-    Other tests run in a transaction that is rolled back, cache rows included.
+    Other tests run in a transaction that is rolled back, cache rows included. A committed test can also
+    leave the database without the default content language Wagtail's migration made (CI saw every
+    `site:appointment-thanks` row fail on `Locale.DoesNotExist` in a worker that had run browser tests first:
+    xdist's work stealing runs tests across the sort order), or without Wagtail's root collection; both are
+    made again before the next test on the worker, so it finds the database as migrated.
     """
+    if _committed["dirty"]:
+        with django_db_blocker.unblock():
+            _as_migrated()
+        _committed["dirty"] = False
     yield
     if {"transactional_db", "live_server"} & set(request.fixturenames):
         from django.core.cache import cache
 
         with django_db_blocker.unblock():
             cache.clear()
+        _committed["dirty"] = True
+
+
+# Whether a committed (transactional or browser) test ran since the rows Wagtail's migrations made were checked.
+_committed = {"dirty": False}
+
+
+def _as_migrated() -> None:
+    """The rows Wagtail's migrations made that the portal needs: the default content language, the root
+    collection."""
+    from django.conf import settings
+    from wagtail.models import Collection, Locale
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
 
 
 @pytest.fixture(autouse=True)

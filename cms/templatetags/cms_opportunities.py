@@ -23,6 +23,15 @@ register = template.Library()
 
 # Words of a description on a card; the whole text is on the opportunity's own page.
 EXCERPT_WORDS = 30
+# Arabic and Urdu separate the items of a list with their own comma.
+ARABIC_COMMA_LANGUAGES = frozenset({"ar", "ur"})
+
+
+@register.simple_tag
+def list_separator() -> str:
+    """ ", " in the viewer's language: "، " in Arabic and Urdu."""
+    language = (translation.get_language() or "").split("-")[0]
+    return "، " if language in ARABIC_COMMA_LANGUAGES else ", "
 
 
 @register.simple_tag
@@ -49,7 +58,7 @@ def language_list(codes: Iterable[str] | None) -> SafeString:
             except KeyError:  # a code Django does not know: show it rather than fail
                 name = code
         items.append((code, name))
-    return format_html_join(", ", '<bdi lang="{}">{}</bdi>', items)
+    return format_html_join(list_separator(), '<bdi lang="{}">{}</bdi>', items)
 
 
 @register.filter
@@ -57,7 +66,7 @@ def served_countries(service: Any) -> str:
     """The countries whose people a service takes (its own and `areas_served`), named in the viewer's
     language, in alphabetical order: "Ghana, Germany, Serbia"."""
     codes = {service.country_id, *(service.areas_served or ())}
-    return ", ".join(sorted((country_name(code) for code in codes if code), key=_sort_key))
+    return list_separator().join(sorted((country_name(code) for code in codes if code), key=_sort_key))
 
 
 def _sort_key(name: str) -> str:

@@ -115,6 +115,9 @@ def test_online_service_of_another_country_shows_for_the_countries_it_serves(cli
     assert "Online course for Serbia only" not in body and "Belgrade bakery course" not in body
     body = client.get(URL, {"country": "GH", "mode": "on_site"}).content.decode()
     assert "Digital skills online" not in body
+    # Arabic and Urdu lists are separated by their own comma
+    arabic = _card(client.get("/ar/opportunities/", {"country": "GH"}).content.decode(), "service", "Digital skills")
+    assert "ألمانيا، صربيا، غانا" in arabic, arabic
 
 
 def test_fair_card_shows_its_time_its_place_and_how_to_take_part(client, opportunities, ghana) -> None:

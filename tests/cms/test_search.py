@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from cms.models import InformationPage, Topic
-from cms.search import MAX_QUERY, SEARCH_PAGE
+from cms.search import MAX_QUERY, SEARCH_PAGE, normalise_word
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +86,46 @@ def test_search_is_paginated_and_its_query_count_is_pinned(client, home, add_pag
     body = response.content.decode()
     assert body.count('<li><a href="/en/guide-') == SEARCH_PAGE
     assert "page=2" in body
+
+
+@pytest.mark.parametrize(
+    ("word", "form"),
+    [
+        ("الوظائف", "وظائف"),
+        ("والوظائف", "وظائف"),
+        ("بالوظائف", "وظائف"),
+        ("للوظائف", "وظائف"),
+        ("وظائف", "وظائف"),  # a bare word keeps its waw
+        ("أمان", "امان"),
+        ("إعادة", "اعاده"),
+        ("ملازمتیں", "ملازمتيں"),
+        ("کام", "كام"),
+        ("الى", "الي"),  # too short to lose its article
+        ("training", "training"),
+    ],
+)
+def test_arabic_script_words_are_normalised_conservatively(word, form) -> None:
+    assert normalise_word(word) == form
+
+
+@pytest.fixture
+def arabic_pages(home, add_page, translate, locales):
+    translate(home, ["ar", "ur"])
+    ar_home = home.get_translation(locales["ar"])
+    ur_home = home.get_translation(locales["ur"])
+    add_page(ar_home, InformationPage, title="الوظائف في غانا", slug="jobs", topic=Topic.TRAINING_JOBS, body=[])
+    add_page(ar_home, InformationPage, title="وظائف للعائدين", slug="returnee-jobs", topic=Topic.TRAINING_JOBS, body=[])
+    add_page(ar_home, InformationPage, title="السكن", slug="housing", topic=Topic.PSYCHOSOCIAL, body=[])
+    add_page(ur_home, InformationPage, title="ملازمت کی تلاش", slug="job-search", topic=Topic.TRAINING_JOBS, body=[])
+
+
+@pytest.mark.parametrize("query", ["وظائف", "الوظائف", "بالوظائف"])
+def test_arabic_search_ignores_the_article_and_prefixes_both_ways(client, arabic_pages, query) -> None:
+    body = client.get(_url("ar"), {"q": query}).content.decode()
+    assert 'href="/ar/jobs/"' in body and 'href="/ar/returnee-jobs/"' in body
+    assert 'href="/ar/housing/"' not in body
+
+
+def test_urdu_search_matches_arabic_and_farsi_letter_forms(client, arabic_pages) -> None:
+    for query in ("ملازمت کی", "ملازمت كي"):  # keheh and Farsi yeh, then Arabic kaf and yeh
+        assert 'href="/ur/job-search/"' in client.get(_url("ur"), {"q": query}).content.decode()
