@@ -291,3 +291,18 @@ def persona_for(request: pytest.FixtureRequest):
         return request.getfixturevalue(ROLE_FIXTURES[role])
 
     return get
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_connection_left_at_the_end(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """Threads of the browser and worker tests (the live server, a Celery worker) can keep a connection to the
+    test database after their test; dropping the database at the end then fails ("being accessed by other
+    users", seen in CI once in 3311 tests). Their sessions are ended before pytest-django drops it."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
